@@ -1,0 +1,60 @@
+"""Opening a database for the GUI or the command line: schema to head (with a backup
+before upgrading), search index installed, a quick integrity check."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_crm.core import schema, search
+from desktop_crm.core.config import resolve_db_url, sqlite_path
+from desktop_crm.core.db import Database
+from desktop_crm.core.errors import CrmError
+from desktop_crm.core.i18n import _
+
+
+class DamagedDatabase(CrmError):
+    pass
+
+
+@dataclass
+class OpenResult:
+    db: Database
+    upgraded_from_backup: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def quick_check(path: Path) -> list[str]:
+    if not path.exists() or path.stat().st_size == 0:
+        return []
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [r for r in rows if r != "ok"]
+
+
+def open_database(url: str | None = None) -> OpenResult:
+    url = resolve_db_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        problems = quick_check(path)
+        if problems:
+            raise DamagedDatabase(_(
+                "The database {path} is damaged ({problem}). Restore the latest good backup: "
+                "desktop-crm restore BACKUP-FILE (backups are in {folder})."
+            ).format(path=path, problem=problems[0], folder=path.parent / "backups"))
+    db = Database(url)
+    try:
+        made = schema.ensure_schema(db.engine)
+    except sqlite3.DatabaseError as exc:
+        db.dispose()
+        raise DamagedDatabase(_("The database cannot be opened: {error}").format(error=exc)) from exc
+    search.install(db.engine)
+    return OpenResult(db=db, upgraded_from_backup=made)

@@ -1,0 +1,1 @@
+"""Renderers of the report model (`core.reporting.model`): xlsx, pdf, csv, json; safe cell values."""

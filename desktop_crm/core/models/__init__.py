@@ -1,0 +1,25 @@
+"""All models, imported so that `Base.metadata` knows every table.
+
+One module per aggregate; each area adds its import here.
+"""
+
+from desktop_crm.core.models.audit import AuditEntry, AuditHead
+from desktop_crm.core.models.customer import Contact, Customer, StatusChange, Transfer
+from desktop_crm.core.models.search import CustomerSearch
+from desktop_crm.core.models.setting import SavedFilter, Sequence, Setting
+from desktop_crm.core.models.user import Department, User
+
+__all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "Contact",
+    "Customer",
+    "CustomerSearch",
+    "Department",
+    "SavedFilter",
+    "Sequence",
+    "Setting",
+    "StatusChange",
+    "Transfer",
+    "User",
+]

@@ -1,0 +1,199 @@
+"""Finding customers: the search box, combined filters on every field, sorting by the
+database and paging, all within the actor's scope. Saved (named) filters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, select
+from sqlalchemy.orm import aliased
+
+from desktop_crm.core import search
+from desktop_crm.core.errors import ValidationError
+from desktop_crm.core.i18n import _
+from desktop_crm.core.models import Customer, SavedFilter, User
+from desktop_crm.core.rules import validation as v
+from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, FieldDef
+from desktop_crm.core.services.permissions import customer_scope
+
+DEFAULT_COLUMNS = ["code", "name", "kind", "status", "grade", "owner", "city", "mobile", "industry", "created_at"]
+POOL = "pool"
+
+
+@dataclass
+class CustomerFilter:
+    """`search` is the box; `fields` maps a field key to a condition:
+    enum/user → list of keys/ids (user: "pool" for no owner); text → substring;
+    date/datetime/money/int → [from, to] (either may be None); tags → a tag."""
+
+    search: str = ""
+    fields: dict[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"search": self.search, "fields": self.fields}, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> CustomerFilter:
+        data = json.loads(text or "{}")
+        return cls(search=data.get("search", ""), fields=data.get("fields", {}))
+
+
+def _escape_like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _bound(f: FieldDef, value: object, upper: bool) -> object:
+    if value in (None, ""):
+        return None
+    if f.kind in ("date", "datetime"):
+        d = v.parse_date(value) if not isinstance(value, datetime) else value
+        if f.kind == "datetime" and not isinstance(d, datetime):
+            d = datetime.combine(d, time.max if upper else time.min)
+        return d
+    return v.parse_decimal(value)
+
+
+def field_condition(key: str, cond: object) -> ColumnElement[bool] | None:
+    f = CUSTOMER_FIELD.get(key)
+    if f is None:
+        raise ValidationError({key: _("unknown field")})
+    if cond in (None, "", [], {}):
+        return None
+    try:
+        if f.kind == "user":
+            values = cond if isinstance(cond, list) else [cond]
+            ids = [int(x) for x in values if x != POOL]
+            parts = []
+            if ids:
+                parts.append(Customer.owner_id.in_(ids))
+            if POOL in values:
+                parts.append(Customer.owner_id.is_(None))
+            from sqlalchemy import or_
+
+            return or_(*parts)
+        col = getattr(Customer, key)
+        if f.kind == "enum" or f.kind == "bool":
+            values = cond if isinstance(cond, list) else [cond]
+            return col.in_([f.enum.parse(x) if f.enum else x for x in values])
+        if f.kind in ("date", "datetime", "money", "int"):
+            lo, hi = (cond if isinstance(cond, (list, tuple)) else (cond, cond))
+            lo_v, hi_v = _bound(f, lo, False), _bound(f, hi, True)
+            parts = []
+            if lo_v is not None:
+                parts.append(col >= lo_v)
+            if hi_v is not None:
+                parts.append(col <= hi_v)
+            return and_(*parts) if parts else None
+        if f.kind == "tags":
+            return col.like(_escape_like("," + str(cond).strip() + ","), escape="\\")
+        if f.kind == "phone":
+            digits = search.document.phone_digits(str(cond))
+            return col.like(_escape_like(digits or str(cond)), escape="\\")
+        return col.like(_escape_like(str(cond).strip()), escape="\\")
+    except ValueError as exc:
+        raise ValidationError({key: str(exc)}) from None
+
+
+def base_query(ctx: Ctx, session, flt: CustomerFilter) -> Select:  # noqa: ANN001
+    q = select(Customer.id).where(customer_scope(ctx.actor))
+    for key, cond in flt.fields.items():
+        c = field_condition(key, cond)
+        if c is not None:
+            q = q.where(c)
+    matched = search.match_ids(session, flt.search)
+    if matched is not None:
+        q = q.where(Customer.id.in_(matched))
+    return q
+
+
+def count(ctx: Ctx, flt: CustomerFilter) -> int:
+    with ctx.db.read() as s:
+        sub = base_query(ctx, s, flt).subquery()
+        return s.scalar(select(func.count()).select_from(sub)) or 0
+
+
+OwnerUser = aliased(User)
+
+
+def _sort_column(key: str):  # noqa: ANN202
+    if key == "owner":
+        return OwnerUser.username
+    if key not in CUSTOMER_FIELD:
+        raise ValidationError({"sort": _("unknown field")})
+    return getattr(Customer, key)
+
+
+def _row_columns(columns: list[str]) -> list:
+    out = [Customer.id, Customer.version]
+    for key in columns:
+        out.append(func.coalesce(OwnerUser.display_name, OwnerUser.username).label("owner") if key == "owner"
+                   else getattr(Customer, key))
+    return out
+
+
+def page(ctx: Ctx, flt: CustomerFilter, *, columns: list[str] | None = None, sort: str = "code",
+         descending: bool = False, offset: int = 0, limit: int = 200) -> list[tuple]:
+    """Rows (id, version, *values of `columns`) in sort order, from `offset`."""
+    columns = columns or DEFAULT_COLUMNS
+    with ctx.db.read() as s:
+        ids = base_query(ctx, s, flt).subquery()
+        order = desc if descending else asc
+        q = (select(*_row_columns(columns)).join(ids, ids.c.id == Customer.id)
+             .outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
+             .order_by(order(_sort_column(sort)), order(Customer.id)).offset(offset).limit(limit))
+        return [tuple(r) for r in s.execute(q)]
+
+
+def all_rows(ctx: Ctx, flt: CustomerFilter, *, columns: list[str], sort: str = "code", descending: bool = False,
+             batch: int = 5000):  # noqa: ANN201 - generator of row tuples
+    """Every matching row in order, in batches (exports)."""
+    offset = 0
+    while True:
+        rows = page(ctx, flt, columns=columns, sort=sort, descending=descending, offset=offset, limit=batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def ids(ctx: Ctx, flt: CustomerFilter) -> list[int]:
+    with ctx.db.read() as s:
+        return list(s.scalars(base_query(ctx, s, flt).order_by(Customer.id)))
+
+
+# ---- saved filters -------------------------------------------------------
+
+def saved_filters(ctx: Ctx, view: str = "customers") -> dict[str, CustomerFilter]:
+    with ctx.db.read() as s:
+        rows = s.scalars(select(SavedFilter).where(SavedFilter.user_id == ctx.actor.id, SavedFilter.view == view)
+                         .order_by(SavedFilter.name))
+        return {r.name: CustomerFilter.from_json(r.payload) for r in rows}
+
+
+def save_filter(ctx: Ctx, name: str, flt: CustomerFilter, view: str = "customers") -> None:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("is required")})
+    with ctx.db.write() as s:
+        row = s.scalars(select(SavedFilter).where(SavedFilter.user_id == ctx.actor.id, SavedFilter.view == view,
+                                                  SavedFilter.name == name)).first()
+        if row is None:
+            s.add(SavedFilter(user_id=ctx.actor.id, view=view, name=name, payload=flt.to_json()))
+        else:
+            row.payload = flt.to_json()
+
+
+def delete_filter(ctx: Ctx, name: str, view: str = "customers") -> None:
+    with ctx.db.write() as s:
+        row = s.scalars(select(SavedFilter).where(SavedFilter.user_id == ctx.actor.id, SavedFilter.view == view,
+                                                  SavedFilter.name == name)).first()
+        if row is not None:
+            s.delete(row)
+
+
+def created_between(start: date, end: date) -> dict[str, object]:
+    """A filter fragment for customers created in [start, end] (used by visit planning)."""
+    return {"created_at": [start.isoformat(), end.isoformat()]}
