@@ -49,7 +49,7 @@ def test_normalize_phone_accepts_formats(text, expected):
     ("   ", "empty"),
     ("---", "no digits"),
     ("12345", "too short"),
-    ("1381234", "too short"),
+    ("1381234", "not a valid"),
     ("010", "too short"),
     ("1381234567890123", "too long"),
     ("138abc45678", "\"a\""),

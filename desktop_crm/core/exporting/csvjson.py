@@ -50,10 +50,15 @@ def _write_csv_table(writer: Any, table: Table, ticker: Ticker) -> None:
     writer.writerow([csv_text(c.title) for c in cols])
     fmts = [(c.key, formatter(c.kind)) for c in cols]
     for row in table.rows:
-        writer.writerow([csv_text(fmt(row.get(key))) for key, fmt in fmts])
+        writer.writerow([_csv_cell(row.get(key), fmt) for key, fmt in fmts])
         ticker.tick()
     if table.totals:
-        writer.writerow([csv_text(fmt(table.totals.get(key))) for key, fmt in fmts])
+        writer.writerow([_csv_cell(table.totals.get(key), fmt) for key, fmt in fmts])
+
+
+def _csv_cell(value: Any, fmt: Any) -> str:
+    """Text is made safe; numbers and dates are formatted (a leading minus stays a number)."""
+    return csv_text(value) if isinstance(value, str) else fmt(value)
 
 
 def csv_rows(table: Table) -> list[list[str]]:

@@ -128,15 +128,16 @@ def _write_summary(wb: Workbook, styles: Styles, title: str, report: Report) -> 
     out = SheetStream(ws, styles)
     out.title_row(report.title)
     facts = _header_facts(report)
-    plain = out.cells(["text", "datetime"])
     label = out.cells(["text"], bold=True)[0]
+    text = out.cells(["text", "text"])[1]
+    stamp = out.cells(["text", "datetime"])[1]
     for key, value in facts:
-        out.append([label, plain[1] if key == _("Produced at") else plain[0]], [key, value])
+        out.append([label, stamp if key == _("Produced at") else text], [key, value])
     if report.parameters:
         out.blank()
         out.append([label], [_("Parameters")])
         for p in report.parameters:
-            out.append(plain, [p.label, _cell_value(p.value)])
+            out.append([label, text], [p.label, _cell_value(p.value)])
     _write_notes(out, report)
     if report.chart is not None:
         out.blank()

@@ -72,10 +72,10 @@ def parse_datetime(value: object) -> datetime:
 
     Text forms: `2024-03-05`, `2024/3/5`, `2024.3.5`, `20240305`, `2024年3月5日`,
     each optionally followed by a time `14:30`, `14:30:15(.123)` or `14时30分`;
-    ISO 8601 such as `2024-03-05T14:30:00`. Full-width digits are accepted. Excel
+    `T` may separate date and time (`2024-03-05T14:30:00`). Full-width digits are accepted. Excel
     serials use the 1900 date system (1 = 1900-01-01, 60 = the nonexistent
     1900-02-29 is rejected); the fraction is the time of day. Numeric text is
-    not taken as a serial. Times are naive; text with a time zone is rejected.
+    not taken as a serial. Times are naive: a time zone suffix is rejected.
     """
     if isinstance(value, datetime):
         return value
@@ -98,14 +98,6 @@ def parse_datetime(value: object) -> datetime:
                                 int((frac or "0").ljust(6, "0")))
             except ValueError:
                 raise bad from None
-    if text.isascii():
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise bad from None
-        if parsed.tzinfo is not None:
-            raise ValueError(_("\"{value}\" has a time zone; enter the local time without one.").format(value=text))
-        return parsed
     raise bad
 
 

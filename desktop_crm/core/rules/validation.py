@@ -98,7 +98,7 @@ def phone_digits(text: str | None) -> str:
 # ---------------------------------------------------------------- e-mail
 
 _LOCAL_RE = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
-_LABEL_RE = re.compile(r"^[^\W_]([\w-]*[^\W_])?$")
+_LABEL_RE = re.compile(r"^[^\W_](?:(?:[^\W_]|-)*[^\W_])?$")
 
 
 def validate_email(text: str) -> str:

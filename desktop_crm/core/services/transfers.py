@@ -16,9 +16,14 @@ from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import customer_scope, require_role, user_in_scope
 
-# Other areas register how their open work follows a customer to its new owner
-# (open return visits, complaints assigned to the old owner): fn(session, customer_ids, old_owner, new_owner).
-FOLLOWERS: list[Callable[[Session, list[int], int, int | None], None]] = []
+Follower = Callable[[Session, Ctx, list[int], int, int | None], None]
+
+
+def followers() -> list[Follower]:
+    """How open work follows customers to their new owner (DOMAIN §4: open return visits and
+    complaints assigned to the old owner move too). Each area adds its function here:
+    fn(session, ctx, customer_ids, old_owner_id, new_owner_id_or_None)."""
+    return []
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ def move_customers(s: Session, ctx: Ctx, customer_ids: list[int], to_user_id: in
             moved += 1
     s.flush()
     for old, ids in by_old.items():
-        for follow in FOLLOWERS:
-            follow(s, ids, old, to_user_id)
+        for follow in followers():
+            follow(s, ctx, ids, old, to_user_id)
     return moved
 
 
