@@ -40,9 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUE_OPTIONS = {"--db", "--user", "--lang"}
+
+
+def _has_command(argv: list[str]) -> bool:
+    """True when argv holds a command (or --help/--version) besides the global options."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in _VALUE_OPTIONS:
+            skip = True
+        elif arg in ("--version", "-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not [a for a in argv if not a.startswith("-") or a in ("--version", "-h", "--help")]:
+    if not _has_command(argv):
         # No command: the GUI. Parse only the global options, cheaply, to keep start-up fast.
         from desktop_crm.ui.launch import run_gui
 

@@ -4,6 +4,7 @@ One module per aggregate; each area adds its import here.
 """
 
 from desktop_crm.core.models.audit import AuditEntry, AuditHead
+from desktop_crm.core.models.complaint import Complaint, ComplaintEvent, Phrase
 from desktop_crm.core.models.customer import Contact, Customer, StatusChange, Transfer
 from desktop_crm.core.models.search import CustomerSearch
 from desktop_crm.core.models.setting import SavedFilter, Sequence, Setting
@@ -12,10 +13,13 @@ from desktop_crm.core.models.user import Department, User
 __all__ = [
     "AuditEntry",
     "AuditHead",
+    "Complaint",
+    "ComplaintEvent",
     "Contact",
     "Customer",
     "CustomerSearch",
     "Department",
+    "Phrase",
     "SavedFilter",
     "Sequence",
     "Setting",

@@ -1,0 +1,25 @@
+"""Extra tabs of the customer page contributed by other areas (complaints, interactions,
+orders, contracts). Each entry is "module:function"; the function is called as
+fn(ctx, nav, customer_id, parent) and returns (title, widget), or None to show nothing.
+A widget may define `refresh()`; the page calls it after edits."""
+
+from __future__ import annotations
+
+import importlib
+
+TABS: list[str] = [
+]
+
+
+def load_tabs(ctx, nav, customer_id: int, parent) -> list[tuple[str, object]]:  # noqa: ANN001
+    out = []
+    for target in TABS:
+        module, name = target.split(":")
+        try:
+            fn = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        made = fn(ctx, nav, customer_id, parent)
+        if made is not None:
+            out.append(made)
+    return out

@@ -1,0 +1,19 @@
+"""What a view may ask of the main window, passed in explicitly (no global app object)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Navigator(Protocol):
+    def show_view(self, key: str) -> None: ...
+
+    def open_customer(self, customer_id: int) -> None: ...
+
+    def open_complaint(self, complaint_id: int) -> None: ...
+
+    def new_complaint(self, prefill: dict | None = None) -> None: ...
+
+    def customers_with_filter(self, fields: dict) -> None: ...
+
+    def notify(self, message: str) -> None: ...
