@@ -168,9 +168,9 @@ COMPLAINT_STATE = _enum("complaint state", [
 ROOT_CAUSE = _enum("root cause", [
     ("carrier", N_("Carrier"), "承运人"),
     ("facilities", N_("Facilities / equipment"), "硬件设施|设施"),
-    ("staff", N_("Staff"), "人员"),
+    ("staff", N_("Personnel"), "人员"),
     ("process", N_("Process"), "流程"),
-    ("customer", N_("Customer"), "客户自身|客户"),
+    ("customer", N_("Customer side"), "客户自身|客户"),
     ("force_majeure", N_("Force majeure"), "不可抗力"),
     ("other", N_("Other"), "其他"),
 ])
@@ -180,8 +180,8 @@ OPPORTUNITY_STAGE = _enum("opportunity stage", [
     ("qualified", N_("Qualified"), "需求确认"),
     ("proposal", N_("Proposal"), "方案报价"),
     ("negotiation", N_("Negotiation"), "谈判"),
-    ("won", N_("Won"), "赢单"),
-    ("lost", N_("Lost"), "输单"),
+    ("won", N_("Won deal"), "赢单"),
+    ("lost", N_("Lost deal"), "输单"),
 ])
 GENDER = _enum("gender", [
     ("male", N_("Male"), "男"),

@@ -50,9 +50,9 @@ class Opener:
                 from desktop_crm.core.services import users
 
                 if not users.has_users(self.result.db):
-                    from desktop_crm.core import demo
+                    from desktop_crm.core.demo_setup import create_demo_database
 
-                    self.demo_credentials = demo.create_demo_database(self.result.db)
+                    self.demo_credentials = create_demo_database(self.result.db)
         except BaseException as exc:  # noqa: BLE001 - shown by the login dialog
             self.error = exc
         finally:

@@ -13,6 +13,7 @@ which reuses one prepared cell per column so styling costs nothing per cell.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -36,12 +37,13 @@ def write_report_xlsx(report: Report, path: str | os.PathLike, progress: Any = N
     ticker = Ticker(progress, report.total_rows())
     with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
-        styles = Styles(wb)
-        names = _SheetNames()
-        _write_summary(wb, styles, names.take(_("Summary")), report)
-        for _key, title, table in report.tables():
-            ws = wb.create_sheet(names.take(title))
-            _write_table(SheetStream(ws, styles), table, ticker, freeze=True)
+        with _abandon_on_error(wb):
+            styles = Styles(wb)
+            names = _SheetNames()
+            _write_summary(wb, styles, names.take(_("Summary")), report)
+            for _key, title, table in report.tables():
+                ws = wb.create_sheet(names.take(title))
+                _write_table(SheetStream(ws, styles), table, ticker, freeze=True)
         wb.save(tmp)
     ticker.finish()
 
@@ -51,10 +53,11 @@ def write_reports_workbook(reports: list[Report], path: str | os.PathLike, progr
     ticker = Ticker(progress, sum(r.total_rows() for r in reports))
     with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
-        styles = Styles(wb)
-        names = _SheetNames()
-        for report in reports:
-            _write_report_sheet(wb, styles, names.take(report.title), report, ticker)
+        with _abandon_on_error(wb):
+            styles = Styles(wb)
+            names = _SheetNames()
+            for report in reports:
+                _write_report_sheet(wb, styles, names.take(report.title), report, ticker)
         wb.save(tmp)
     ticker.finish()
 
@@ -72,8 +75,9 @@ def write_table_xlsx(
     ticker = Ticker(progress, len(rows))
     with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_SheetNames().take(sheet_title or _("Data")))
-        _write_table(SheetStream(ws, Styles(wb)), table, ticker, freeze=True)
+        with _abandon_on_error(wb):
+            ws = wb.create_sheet(_SheetNames().take(sheet_title or _("Data")))
+            _write_table(SheetStream(ws, Styles(wb)), table, ticker, freeze=True)
         wb.save(tmp)
     ticker.finish()
 
@@ -212,6 +216,18 @@ def _write_chart(out: SheetStream, report: Report, anchor: str) -> None:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _abandon_on_error(wb: Workbook):
+    """On failure (or Cancelled), close the half-written sheets' streams before their files go away."""
+    try:
+        yield
+    except BaseException:
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
 
 
 def _set_widths(ws, table: Table) -> None:  # noqa: ANN001 - write-only worksheet

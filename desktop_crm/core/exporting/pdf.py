@@ -12,27 +12,31 @@ close to the cost of drawing its strings (see `bench/bench_pdf_export.py`).
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
 from desktop_crm.core.exporting.common import Ticker, atomic_path
 from desktop_crm.core.exporting.pdf_chart import chart_drawing
 from desktop_crm.core.exporting.pdf_layout import (
-    FONT,
+    LATIN,
     MARGIN,
     PAD_X,
     PAD_Y,
     TableLayout,
     choose_pagesize,
     clean,
+    draw_text,
     ellipsize,
     layout_table,
+    put,
     register_font,
+    text_width,
     usable_width,
     wrap,
 )
@@ -46,6 +50,7 @@ RULE = colors.HexColor("#808080")
 CHART_HEIGHT = 200.0
 FOOTER_Y = 20.0
 BOTTOM = MARGIN + 6
+_render_lock = threading.Lock()
 
 
 class NumberedCanvas(rl_canvas.Canvas):
@@ -76,11 +81,11 @@ class NumberedCanvas(rl_canvas.Canvas):
 
     def _footer(self, number: int, total: int) -> None:
         width = self._pagesize[0]
-        self.setFont(FONT, 7.5)
         self.setFillColor(colors.black)
-        self.drawCentredString(width / 2, FOOTER_Y, _("Page {page} of {pages}").format(page=number, pages=total))
+        footer = _("Page {page} of {pages}").format(page=number, pages=total)
+        draw_text(self, width / 2, FOOTER_Y, footer, 7.5, "center")
         if self.footer_left:
-            self.drawString(MARGIN, FOOTER_Y, ellipsize(self.footer_left, width / 2 - MARGIN - 40, 7.5))
+            draw_text(self, MARGIN, FOOTER_Y, ellipsize(self.footer_left, width / 2 - MARGIN - 40, 7.5), 7.5)
 
 
 def write_report_pdf(report: Report, path: str | os.PathLike, progress: Any = None) -> None:
@@ -88,7 +93,7 @@ def write_report_pdf(report: Report, path: str | os.PathLike, progress: Any = No
     register_font()
     ticker = Ticker(progress, report.total_rows())
     with atomic_path(path) as tmp:
-        c = NumberedCanvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=FONT)
+        c = NumberedCanvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=LATIN)
         c.setTitle(report.title)
         c.setAuthor(report.produced_by)
         _ReportPages(c, report, ticker).draw()
@@ -102,7 +107,7 @@ def write_pack_pdf(reports: list[Report], path: str | os.PathLike, cover_title: 
     register_font()
     ticker = Ticker(progress, sum(r.total_rows() for r in reports))
     with atomic_path(path) as tmp:
-        c = NumberedCanvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=FONT)
+        c = NumberedCanvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=LATIN)
         c.setTitle(cover_title)
         starts: list[int] = []
         cover = _cover(c, reports, cover_title, month, starts)
@@ -121,45 +126,27 @@ def _cover(c: NumberedCanvas, reports: list[Report], cover_title: str, month: st
     c.footer_left = ""
     first = reports[0] if reports else None
     y = height * 0.68
-    c.setFont(FONT, 12)
     if first and first.company:
-        c.drawCentredString(width / 2, y + 50, clean(first.company))
-    _bold(c, width / 2, y, clean(cover_title), 24, "center")
-    c.setFont(FONT, 14)
-    c.drawCentredString(width / 2, y - 32, clean(month))
+        draw_text(c, width / 2, y + 50, clean(first.company), 12, "center")
+    draw_text(c, width / 2, y, clean(cover_title), 24, "center", bold=True)
+    draw_text(c, width / 2, y - 32, clean(month), 14, "center")
     if first:
-        c.setFont(FONT, 10)
         stamp = first.produced_at.strftime("%Y-%m-%d %H:%M") if first.produced_at else ""
-        c.drawCentredString(width / 2, MARGIN * 2, _("Produced by {user} at {time}").format(
-            user=clean(first.produced_by), time=stamp))
+        text = _("Produced by {user} at {time}").format(user=clean(first.produced_by), time=stamp)
+        draw_text(c, width / 2, MARGIN * 2, text, 10, "center")
     c.showPage()
 
     def contents(canvas: NumberedCanvas) -> None:
         canvas.setFillColor(colors.black)
         top = y - 90
-        _bold(canvas, MARGIN * 3, top, _("Contents"), 11)
-        canvas.setFont(FONT, 10)
+        draw_text(canvas, MARGIN * 3, top, _("Contents"), 11, bold=True)
         for i, (report, page) in enumerate(zip(reports, starts, strict=False), 1):
             line_y = top - 18 * i
-            canvas.drawString(MARGIN * 3 + 10, line_y, ellipsize(f"{i}. {clean(report.title)}", width - MARGIN * 8, 10))
-            canvas.drawRightString(width - MARGIN * 3, line_y, str(page))
+            title = ellipsize(f"{i}. {clean(report.title)}", width - MARGIN * 8, 10)
+            draw_text(canvas, MARGIN * 3 + 10, line_y, title, 10)
+            draw_text(canvas, width - MARGIN * 3, line_y, str(page), 10, "right")
 
     return contents
-
-
-def _bold(c: rl_canvas.Canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:
-    """The CJK font has no bold face: fill and stroke the glyphs (render mode reset afterwards)."""
-    if align != "left":
-        w = pdfmetrics.stringWidth(text, FONT, size)
-        x -= w / 2 if align == "center" else w
-    c.setStrokeColor(colors.black)
-    c.setLineWidth(size / 40)
-    t = c.beginText(x, y)
-    t.setFont(FONT, size)
-    t.setTextRenderMode(2)
-    t.textOut(text)
-    t.setTextRenderMode(0)
-    c.drawText(t)
 
 
 class _ReportPages:
@@ -196,20 +183,19 @@ class _ReportPages:
         r = self.report
         top = height - MARGIN
         c.setFillColor(colors.black)
-        c.setFont(FONT, 8)
+        c.setStrokeColor(colors.black)
         if r.company:
-            c.drawString(MARGIN, top, clean(r.company))
+            draw_text(c, MARGIN, top, clean(r.company), 8)
         stamp = r.produced_at.strftime("%Y-%m-%d %H:%M") if r.produced_at else ""
-        c.drawRightString(width - MARGIN, top, _("Produced by {user} at {time}").format(
-            user=clean(r.produced_by), time=stamp))
-        _bold(c, MARGIN, top - 20, ellipsize(clean(r.title), usable_width(self.pagesize), 14), 14)
-        c.setFont(FONT, 8.5)
+        produced = _("Produced by {user} at {time}").format(user=clean(r.produced_by), time=stamp)
+        draw_text(c, width - MARGIN, top, produced, 8, "right")
+        draw_text(c, MARGIN, top - 20, ellipsize(clean(r.title), usable_width(self.pagesize), 14), 14, bold=True)
         facts = []
         if r.period:
             facts.append(_("Period: {period}").format(period=clean(r.period)))
         if r.scope:
             facts.append(_("Scope: {scope}").format(scope=clean(r.scope)))
-        c.drawString(MARGIN, top - 34, ellipsize("    ".join(facts), usable_width(self.pagesize), 8.5))
+        draw_text(c, MARGIN, top - 34, ellipsize("    ".join(facts), usable_width(self.pagesize), 8.5), 8.5)
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(MARGIN, top - 40, width - MARGIN, top - 40)
@@ -225,24 +211,35 @@ class _ReportPages:
             return
         c = self.c
         width = usable_width(self.pagesize)
-        c.setFont(FONT, 8.5)
         text = "    ".join(f"{clean(str(p.label))}: {clean(_plain(p.value))}" for p in params)
         for line in wrap(text, width, 8.5, max_lines=6):
             self._room(12)
-            c.drawString(MARGIN, self.y, line)
+            draw_text(c, MARGIN, self.y - 9, line, 8.5)
             self.y -= 12
         self.y -= 4
 
     def _chart(self) -> None:
         self._room(CHART_HEIGHT + 20)
-        drawing = chart_drawing(self.report.chart, usable_width(self.pagesize), CHART_HEIGHT)
-        renderPDF.draw(drawing, self.c, MARGIN, self.y - CHART_HEIGHT)
+        drawing, labels = chart_drawing(self.report.chart, usable_width(self.pagesize), CHART_HEIGHT)
+        x0, y0 = MARGIN, self.y - CHART_HEIGHT
+        _render_drawing(drawing, self.c, x0, y0)
+        c = self.c
+        c.setFillColor(colors.black)
+        for label in labels:
+            if label.angle:
+                c.saveState()
+                c.translate(x0 + label.x, y0 + label.y)
+                c.rotate(label.angle)
+                draw_text(c, 0, 0, label.text, label.size, label.align)
+                c.restoreState()
+            else:
+                draw_text(c, x0 + label.x, y0 + label.y, label.text, label.size, label.align)
         self.y -= CHART_HEIGHT + 14
 
     def _section_title(self, title: str, table: Table) -> None:
         self.y -= 10
         self._room(16 + 40)  # keep the title with the table header and a first row
-        _bold(self.c, MARGIN, self.y - 11, clean(title), 11)
+        draw_text(self.c, MARGIN, self.y - 11, clean(title), 11, bold=True)
         self.y -= 20
 
     def _notes(self) -> None:
@@ -252,13 +249,12 @@ class _ReportPages:
         c = self.c
         self.y -= 8
         self._room(30)
-        _bold(c, MARGIN, self.y - 9, _("Notes"), 9)
+        draw_text(c, MARGIN, self.y - 9, _("Notes"), 9, bold=True)
         self.y -= 14
         for note in notes:
             for line in wrap(note, usable_width(self.pagesize), 8.5, max_lines=50):
                 self._room(12)
-                c.setFont(FONT, 8.5)
-                c.drawString(MARGIN, self.y - 9, line)
+                draw_text(c, MARGIN, self.y - 9, line, 8.5)
                 self.y -= 12
 
     # tables -----------------------------------------------------------------------------------
@@ -272,8 +268,7 @@ class _ReportPages:
         if not table.rows and not table.totals:
             self._room(header_h + 14)
             self._header_row(lay, header, header_h)
-            self.c.setFont(FONT, lay.size)
-            self.c.drawString(MARGIN + PAD_X, self.y - lay.leading, _("No data"))
+            draw_text(self.c, MARGIN + PAD_X, self.y - lay.leading, _("No data"), lay.size)
             self.y -= lay.leading + 2 * PAD_Y
             return
         self._room(header_h + lay.leading + 2 * PAD_Y)
@@ -299,14 +294,14 @@ class _ReportPages:
         c.setStrokeColor(colors.black)
         c.setLineWidth(lay.size / 40)
         t = c.beginText()
-        t.setFont(FONT, lay.size)
+        t.setFont(LATIN, lay.size)
         t.setTextRenderMode(2)
         for lines, x, w, num in zip(header, lay.xs, lay.widths, lay.numeric, strict=True):
             y = self.y - PAD_Y - lay.size
             for line in lines:
-                lx = x + w - PAD_X - pdfmetrics.stringWidth(line, FONT, lay.size) if num else x + PAD_X
+                lx = x + w - PAD_X - text_width(line, lay.size) if num else x + PAD_X
                 t.setTextOrigin(lx, y)
-                t.textOut(line)
+                put(t, line, lay.size)
                 y -= lay.leading
         t.setTextRenderMode(0)
         c.drawText(t)
@@ -324,10 +319,10 @@ class _ReportPages:
                 continue
             text = fmt(value)
             if num and not isinstance(value, str):
-                cells.append((text, pdfmetrics.stringWidth(text, FONT, size)))
+                cells.append((text, text_width(text, size)))
                 continue
             text = clean(text)
-            tw = pdfmetrics.stringWidth(text, FONT, size)
+            tw = text_width(text, size)
             if tw <= w - 2 * PAD_X:
                 cells.append((text, tw) if num else text)
             else:
@@ -349,7 +344,7 @@ class _ReportPages:
             c.line(MARGIN, top, MARGIN + lay.width, top)
             c.line(MARGIN, top - height, MARGIN + lay.width, top - height)
         t = c.beginText()
-        t.setFont(FONT, size)
+        t.setFont(LATIN, size)
         if total:
             c.setStrokeColor(colors.black)
             c.setLineWidth(size / 40)
@@ -360,20 +355,31 @@ class _ReportPages:
                 continue
             if cell.__class__ is str:
                 t.setTextOrigin(x + PAD_X, base)
-                t.textOut(cell)
+                put(t, cell, size)
             elif cell.__class__ is tuple:
                 t.setTextOrigin(x + w - PAD_X - cell[1], base)
-                t.textOut(cell[0])
+                put(t, cell[0], size)
             else:
                 y = base
                 for line in cell:
                     t.setTextOrigin(x + PAD_X, y)
-                    t.textOut(line)
+                    put(t, line, size)
                     y -= leading
         if total:
             t.setTextRenderMode(0)
         c.drawText(t)
         self.y = top - height
+
+
+def _render_drawing(drawing: Any, c: rl_canvas.Canvas, x: float, y: float) -> None:
+    """renderPDF starts from the graphics default font (Helvetica, not embedded); start from ours."""
+    with _render_lock:
+        saved = STATE_DEFAULTS["fontName"]
+        STATE_DEFAULTS["fontName"] = LATIN
+        try:
+            renderPDF.draw(drawing, c, x, y)
+        finally:
+            STATE_DEFAULTS["fontName"] = saved
 
 
 def _plain(value: Any) -> str:

@@ -183,8 +183,9 @@ def layout_table(table: Table, pagesize: tuple[float, float]) -> TableLayout:
             factor = room / flexible
             widths = [w if n else w * factor for w, n in zip(widths, numeric, strict=True)]
         else:
-            factor = usable / total
-            widths = [w * factor for w in widths]
+            pads = 2 * PAD_X * len(widths)
+            factor = (usable - pads) / (total - pads)
+            widths = [(w - 2 * PAD_X) * factor + 2 * PAD_X for w in widths]
             size = max(MIN_FONT_SIZE, FONT_SIZE * factor)
     elif flexible:
         factor = (usable - fixed) / flexible

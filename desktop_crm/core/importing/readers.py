@@ -68,7 +68,8 @@ def open_sheet(path: str | os.PathLike) -> Sheet:
         raise ImportFileError(_("{name} is empty.").format(name=name))
     if head.startswith(_ZIP) or head.startswith(_OLE):
         return _open_workbook(p, head)
-    if ext in SPREADSHEET_EXT and not _looks_like_text(p):
+    # Old office systems write tab-separated text and call it .xls; an .xlsx is always a zip.
+    if ext in SPREADSHEET_EXT and (ext != ".xls" or not _looks_like_text(p)):
         raise ImportFileError(_("{name} is not an Excel file (damaged, or not what its name says).").format(name=name))
     return _open_text(p)
 
@@ -143,8 +144,10 @@ def _openpyxl_sheet(p: Path) -> Sheet:
 
 def _cell(v: object) -> object:
     """A spreadsheet value as a plain Python value; '' becomes None, whole floats become int."""
-    if v is None or v == "":
+    if v is None:
         return None
+    if isinstance(v, str):
+        return v if v.strip() else None
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return None

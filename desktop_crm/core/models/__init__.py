@@ -6,9 +6,11 @@ One module per aggregate; each area adds its import here.
 from desktop_crm.core.models.audit import AuditEntry, AuditHead
 from desktop_crm.core.models.complaint import Complaint, ComplaintEvent, Phrase
 from desktop_crm.core.models.customer import Contact, Customer, StatusChange, Transfer
+from desktop_crm.core.models.sales import Contract, Opportunity, OpportunityAction, OpportunityStage, Order  # noqa: F401
 from desktop_crm.core.models.search import CustomerSearch
 from desktop_crm.core.models.setting import SavedFilter, Sequence, Setting
 from desktop_crm.core.models.user import Department, User
+from desktop_crm.core.models.visits import Interaction, PoolClaim, ReminderDismissal, VisitAnswer, VisitPlan, VisitQuestion  # noqa: F401, E501
 
 __all__ = [
     "AuditEntry",

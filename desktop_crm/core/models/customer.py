@@ -26,6 +26,13 @@ class Customer(Base):
     grade_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     grade_note: Mapped[str | None] = mapped_column(Text)
     loyalty: Mapped[str | None] = mapped_column(String(16))
+    # computed by services/grading.recompute (migration 0004): the grade explanation and the ABC class
+    grade_rank: Mapped[int | None] = mapped_column(Integer)
+    grade_population: Mapped[int | None] = mapped_column(Integer)
+    grade_value: Mapped[Decimal | None] = mapped_column(Money)
+    grade_basis: Mapped[str | None] = mapped_column(String(8))
+    grade_as_of: Mapped[date | None] = mapped_column(Date)
+    abc_class: Mapped[str | None] = mapped_column(String(1))
     credit_rating: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str | None] = mapped_column(String(32))
     industry: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
+from desktop_crm.core.i18n import _
+
 KINDS = ("text", "int", "money", "percent", "fraction", "number", "date", "datetime")
 NUMERIC_KINDS = frozenset({"int", "money", "percent", "fraction", "number"})
 CHART_KINDS = ("bar", "pie", "line")
@@ -154,6 +156,11 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def total_label() -> str:
+    """The label builders put in the first text column of a totals row."""
+    return _("Total")
 
 
 def money_cents(value: Any) -> Decimal:

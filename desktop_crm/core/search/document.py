@@ -1,13 +1,24 @@
-"""The normalised search text of a customer and the normalised form of a query."""
+"""The normalised search text of a customer and the normalised form of a query.
+
+A document is plain text, one space between parts: the code, every name with each
+Chinese character standing alone ("上 海 迅 捷"), the pinyin of every name in full and
+as initials, the digits of every phone number and every email address. Spacing out
+Chinese characters lets a word index find Chinese of any length as a phrase of
+characters; the same form is applied to query terms, so a plain LIKE also works.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from desktop_crm.core.search.pinyin import pinyin_forms
 
 _SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_DIGIT_GAP = re.compile(r"(?<=\d)[\s\-()./]+(?=[\d(])")
+_PHONE_TERM = re.compile(r"[\d\-+()]{3,}")
 
 
 def fold(text: str | None) -> str:
@@ -17,40 +28,70 @@ def fold(text: str | None) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def spaced(text: str | None) -> str:
+    """Folded text with every Chinese character as a word of its own: "a座大厦" → "a 座 大 厦"."""
+    return _SPACE.sub(" ", _CJK.sub(r" \1 ", fold(text))).strip()
+
+
 def phone_digits(text: str | None) -> str:
-    """Digits of a phone number without the +86 country code, so fragments match."""
+    """Digits of a phone number in national form: +86 dropped, a landline keeps its leading 0
+    (+86 21 1234 5678 → 02112345678), so fragments typed either way match."""
     if not text:
         return ""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
     if digits.startswith("86") and len(digits) > 11:
         digits = digits[2:]
+        if not digits.startswith(("0", "1")):
+            digits = "0" + digits
     return digits
 
 
-def build_document(customer, contacts: list) -> str:  # noqa: ANN001 - rows with the named attributes
-    names = [customer.name] + [c.name for c in contacts]
-    parts = [fold(customer.code), *(fold(n) for n in names if n)]
-    for n in names:
-        if n:
-            full, initials = pinyin_forms(n, surname=n is not customer.name or len(n) <= 4)
-            parts += [full, initials]
-    for phone in [customer.phone, customer.mobile, *(p for c in contacts for p in (c.mobile, c.phone))]:
-        digits = phone_digits(phone)
-        if digits:
-            parts.append(digits)
-    for email in [customer.email, *(c.email for c in contacts)]:
-        if email:
-            parts.append(fold(email))
+def assemble(code: str | None, names: Iterable[str], pinyins: Iterable[tuple[str, str]],
+             phones: Iterable[str | None], emails: Iterable[str | None]) -> str:
+    """The document from its parts (bulk loaders pass pinyin they computed themselves)."""
+    parts = [fold(code)]
+    parts += [spaced(n) for n in names if n]
+    for full, initials in pinyins:
+        parts += [full, initials]
+    parts += [phone_digits(p) for p in phones if p]
+    parts += [fold(e) for e in emails if e]
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
+def name_pinyin(name: str, *, person: bool) -> tuple[str, str]:
+    return pinyin_forms(name, surname=person)
+
+
+def build_document(customer, contacts: list) -> str:  # noqa: ANN001 - rows with the named attributes
+    person_name = getattr(customer, "kind", None) == "individual" or len(customer.name or "") <= 4
+    names = [customer.name] + [c.name for c in contacts]
+    pinyins = [name_pinyin(customer.name, person=person_name)] if customer.name else []
+    pinyins += [name_pinyin(c.name, person=True) for c in contacts if c.name]
+    phones = [customer.phone, customer.mobile, *(p for c in contacts for p in (c.mobile, c.phone))]
+    emails = [customer.email, *(c.email for c in contacts)]
+    return assemble(customer.code, names, pinyins, phones, emails)
+
+
+def _term(term: str) -> str:
+    if _PHONE_TERM.fullmatch(term) and sum(ch.isdigit() for ch in term) >= 3:
+        return phone_digits(term) or term
+    return spaced(term)
+
+
 def normalize_query(query: str | None) -> list[str]:
-    """Terms of a query: folded, phone-like terms reduced to digits."""
+    """Terms of a query in document form: folded, Chinese characters spaced out (a term of
+    several characters stays one term), phone-like terms reduced to digits ("138-0013 8000"
+    → "13800138000"). Terms without a letter, digit or Chinese character are dropped."""
+    text = _DIGIT_GAP.sub("", fold(query))
     terms = []
-    for term in fold(query).split(" "):
-        if not term:
+    for raw in text.split(" "):
+        if not raw or not any(ch.isalnum() for ch in raw):
             continue
-        if re.fullmatch(r"[\d\-+() ]{3,}", term):
-            term = phone_digits(term) or term
-        terms.append(term)
+        term = _term(raw)
+        if term and term not in terms:
+            terms.append(term)
     return terms

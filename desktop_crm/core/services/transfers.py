@@ -23,7 +23,10 @@ def followers() -> list[Follower]:
     """How open work follows customers to their new owner (DOMAIN §4: open return visits and
     complaints assigned to the old owner move too). Each area adds its function here:
     fn(session, ctx, customer_ids, old_owner_id, new_owner_id_or_None)."""
-    return []
+    from desktop_crm.core.services.complaints import follow_transfer
+    from desktop_crm.core.services.handover import follow_transfer as follow_visits
+
+    return [follow_transfer, follow_visits]
 
 
 @dataclass(frozen=True)

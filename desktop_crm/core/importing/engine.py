@@ -1,0 +1,272 @@
+"""The import engine: one algorithm for every importer (customers, contacts, complaints, orders).
+
+`run_import(ctx, spec, path, mode, dry_run, errors_out, progress)`:
+
+1. **Check** (read-only): read the file, map the header row, validate every
+   row with `spec.validate` and collect every row's errors. Nothing is written.
+2. If any row failed, **nothing is saved**: the file is rejected as a whole
+   (counts: failed rows, the other rows skipped, `rejected=True`) and the error
+   workbook lists every failed row with its reasons. Fix the file (or the
+   error workbook itself — it keeps the original columns) and import again.
+3. Otherwise (and not a dry run) **write** in committed units of
+   `spec.batch_size` rows, each one transaction. Each row is validated again in
+   the write transaction just before it is written, so the plan always follows
+   the database as it is then: re-running an import whose earlier run crashed
+   or was cancelled finishes the job without duplicates (rows already saved
+   are found by their key and skipped as identical).
+
+Counts always satisfy created + updated + skipped + failed = rows. A dry run
+stops after step 1 and reports what would happen. Cancel (through `progress`)
+is honoured while checking (nothing saved) and between units while writing (the
+committed units stay; `cancelled=True`, `rows` counts the rows handled).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_crm.core.errors import Cancelled, CrmError, ValidationError
+from desktop_crm.core.i18n import _
+from desktop_crm.core.importing.headers import HeaderMap, map_headers, score
+from desktop_crm.core.importing.readers import ImportFileError, open_sheet
+from desktop_crm.core.importing.spec import (
+    CREATE,
+    CREATED,
+    SKIP,
+    SKIPPED,
+    UPDATE,
+    UPDATED,
+    ImportSpec,
+    RowContext,
+    RowError,
+    get_spec,
+)
+from desktop_crm.core.progress import Progress, check
+from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.permissions import require_write
+
+log = logging.getLogger(__name__)
+HEADER_SEARCH_ROWS = 10
+TICK = 1000
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    rows: int = 0
+    errors: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)  # (row number or None, message)
+    spec: str = ""
+    mode: str = CREATE
+    dry_run: bool = False
+    rejected: bool = False  # rows failed: nothing was saved
+    cancelled: bool = False
+    stopped: str = ""  # a unit failed while writing (rare: the data changed meanwhile); earlier units stay
+    total_rows: int = 0  # data rows in the file
+    errors_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.cancelled
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "skipped": self.skipped, "failed": self.failed}
+
+    def error_lines(self) -> list[str]:
+        return [_("row {n}: {problems}").format(n=n, problems="; ".join(f"{k}: {v}" for k, v in errs.items()))
+                for n, errs in self.errors]
+
+    def warning_lines(self) -> list[str]:
+        return [(_("row {n}: {problem}").format(n=n, problem=w) if n is not None else w) for n, w in self.warnings]
+
+
+@dataclass
+class _Source:
+    hmap: HeaderMap
+    header_row: int
+    total: int | None
+    rows: Iterator[tuple[int, list[object]]]
+
+
+def _open(path: str | os.PathLike, spec: ImportSpec) -> _Source:
+    """Open the file and find the header row (the first of the first rows that names known columns)."""
+    sheet = open_sheet(path)
+    buffered: list[tuple[int, list[object]]] = []
+    chosen: tuple[int, list[object]] | None = None
+    for no, row in sheet.rows:
+        if not any(v is not None for v in row):
+            continue
+        buffered.append((no, row))
+        hits = score(row, spec.columns)
+        if hits >= min(2, len(spec.columns)):
+            chosen = (no, row)
+            break
+        if len(buffered) >= HEADER_SEARCH_ROWS:
+            break
+    if not buffered:
+        raise ImportFileError(_("{name} has no rows.").format(name=Path(path).name))
+    if chosen is None:
+        chosen = buffered[0]
+        rest = iter(buffered[1:])
+    else:
+        rest = iter([])
+    hmap = map_headers(chosen[1], spec.columns)
+
+    def data() -> Iterator[tuple[int, list[object]]]:
+        yield from rest
+        for no, row in sheet.rows:
+            if any(v is not None for v in row):
+                yield no, row
+
+    return _Source(hmap, chosen[0], sheet.total, data())
+
+
+def _row_errors(exc: Exception) -> dict[str, str]:
+    if isinstance(exc, (RowError, ValidationError)):
+        return dict(exc.errors) or {"row": str(exc)}
+    if isinstance(exc, CrmError):
+        return {"row": str(exc)}
+    log.exception("import: unexpected error in a row")
+    return {"row": _("unexpected problem: {problem}").format(problem=f"{type(exc).__name__}: {exc}"[:300])}
+
+
+def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: str = CREATE, dry_run: bool = False,
+               errors_out: str | os.PathLike | None = None, progress: Progress | None = None) -> ImportResult:
+    """Import `path` with `spec` (see the module docstring for the rules).
+
+    Raises ImportFileError for a file that cannot be imported at all (unreadable,
+    wrong type, required columns missing), ValidationError for a bad mode and
+    PermissionDenied for a read-only user. Row problems never raise: they are in
+    `result.errors` (and in the error workbook `errors_out`, when given)."""
+    if isinstance(spec, str):
+        try:
+            spec = get_spec(spec)
+        except KeyError:
+            raise ValidationError({"target": _("unknown import '{name}'").format(name=spec)}) from None
+    if mode not in spec.modes:
+        raise ValidationError({"mode": _("'{value}' is not one of: {keys}").format(value=mode, keys=", ".join(spec.modes))})
+    require_write(ctx.actor)
+    source = Path(path).name
+    result = ImportResult(spec=spec.name, mode=mode, dry_run=dry_run)
+    src = _open(path, spec)
+    present = frozenset(src.hmap.index)
+    if src.hmap.unknown:
+        result.warnings.append((None, _("Columns ignored (not known): {names}").format(
+            names=", ".join(src.hmap.unknown))))
+    estimate = max((src.total or 0) - src.header_row, 1)
+    failed_rows: list[tuple[int, list[object], dict[str, str]]] = []
+    planned = {CREATED: 0, UPDATED: 0, SKIPPED: 0}
+
+    # ---- phase 1: check every row, write nothing
+    try:
+        with ctx.db.read() as s:
+            rc = RowContext(s, ctx, mode, 0, {}, source, present)
+            for row_no, row in src.rows:
+                result.rows += 1
+                rc.row_no = row_no
+                try:
+                    plan = spec.validate(rc, src.hmap.values(row))
+                except Exception as exc:  # noqa: BLE001 - a bad row is reported, never a crash
+                    errs = _row_errors(exc)
+                    result.errors.append((row_no, errs))
+                    failed_rows.append((row_no, row, errs))
+                    continue
+                planned[{CREATE: CREATED, UPDATE: UPDATED}.get(plan.action, SKIPPED)] += 1
+                if plan.warning:
+                    result.warnings.append((row_no, plan.warning))
+                if result.rows % TICK == 0:
+                    s.expunge_all()
+                    check(progress, result.rows, 2 * estimate, _("Checking rows…"))
+    except Cancelled:
+        return ImportResult(spec=spec.name, mode=mode, dry_run=dry_run, cancelled=True, warnings=result.warnings)
+    result.total_rows = result.rows
+    result.failed = len(failed_rows)
+
+    if failed_rows:
+        result.rejected = True
+        result.skipped = result.rows - result.failed
+        if errors_out is not None:
+            from desktop_crm.core.importing.errors_book import write_error_workbook
+
+            write_error_workbook(errors_out, src.hmap, failed_rows)
+            result.errors_path = str(errors_out)
+        return result
+    if dry_run:
+        result.created, result.updated, result.skipped = planned[CREATED], planned[UPDATED], planned[SKIPPED]
+        return result
+
+    # ---- phase 2: write in committed units
+    _write_all(ctx, spec, path, mode, source, result, progress, errors_out)
+    return result
+
+
+def _write_all(ctx: Ctx, spec: ImportSpec, path: str | os.PathLike, mode: str, source: str, result: ImportResult,
+               progress: Progress | None, errors_out: str | os.PathLike | None) -> None:
+    src = _open(path, spec)
+    present = frozenset(src.hmap.index)
+    total = result.rows
+    state: dict = {}
+    done = 0
+    result.rows = 0
+
+    def commit(batch: list[tuple[int, list[object]]]) -> bool:
+        nonlocal done
+        try:
+            check(progress, total + done, 2 * total, _("Saving rows…"))
+        except Cancelled:
+            result.cancelled = True
+            return False
+        counts = {CREATED: 0, UPDATED: 0, SKIPPED: 0}
+        current: tuple[int, list[object]] | None = None
+        try:
+            with ctx.db.write() as s:
+                rc = RowContext(s, ctx, mode, 0, state, source, present)
+                touched: list[int] = []
+                for current in batch:
+                    rc.row_no = current[0]
+                    plan = spec.validate(rc, src.hmap.values(current[1]))
+                    outcome = SKIPPED if plan.action == SKIP else spec.write(rc, plan)
+                    counts[outcome] += 1
+                    touched.extend(plan.touched)
+                if spec.after_batch is not None:
+                    spec.after_batch(rc, touched)
+        except Exception as exc:  # noqa: BLE001 - this unit is rolled back; earlier units stay
+            row_no, row = current if current is not None else (0, [])
+            errs = _row_errors(exc)
+            result.errors.append((row_no, errs))
+            result.failed = 1
+            result.rows = total
+            result.skipped = total - result.created - result.updated - 1
+            result.stopped = _("The import stopped at row {n}; the rows before its unit were saved. Fix the row and "
+                               "import the file again: saved rows are skipped.").format(n=row_no)
+            if errors_out is not None:
+                from desktop_crm.core.importing.errors_book import write_error_workbook
+
+                write_error_workbook(errors_out, src.hmap, [(row_no, row, errs)])
+                result.errors_path = str(errors_out)
+            return False
+        result.created += counts[CREATED]
+        result.updated += counts[UPDATED]
+        result.skipped += counts[SKIPPED]
+        result.rows += len(batch)
+        done += len(batch)
+        return True
+
+    batch: list[tuple[int, list[object]]] = []
+    for item in src.rows:
+        batch.append(item)
+        if len(batch) >= spec.batch_size:
+            if not commit(batch):
+                return
+            batch = []
+    if batch and not commit(batch):
+        return
+    if progress is not None:
+        progress.step(2 * total, 2 * total, _("Done."))

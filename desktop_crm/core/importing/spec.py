@@ -1,0 +1,123 @@
+"""What an importer is: an `ImportSpec` the generic engine runs.
+
+An area adds an importer by writing one spec module (see `customers.py`,
+`contacts.py`) and one line in `SPEC_MODULES` below; `import NAME FILE` on the
+command line and the GUI's import dialog then offer it.
+
+A spec provides two functions, both called once per data row:
+
+* `validate(rc, raw) -> Planned` — phase 1 (and again just before writing):
+  clean the raw values (`raw` maps column key → cell value, only the columns
+  present in the file), check them against the database through `rc.session`
+  WITHOUT changing anything, and decide what the row will do: create, update or
+  skip (with a reason, e.g. identical / already exists / duplicate). Raise
+  `RowError({field: message})` (or a core `ValidationError`) for a bad row.
+* `write(rc, planned) -> str` — phase 2: carry the plan out inside
+  `rc.session` (the batch's transaction) through the area's `*_in_session`
+  services so validation, audit and search are shared; return CREATED, UPDATED
+  or SKIPPED.
+
+`rc.state` is a dict private to one phase of one import: use it for caches
+(code → id) and for keys seen earlier in the file. `after_batch(rc, ids)` runs
+once per committed unit, before commit (e.g. one search reindex per batch).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop_crm.core.errors import CrmError
+from desktop_crm.core.importing.headers import ImportColumn
+from desktop_crm.core.services.context import Ctx
+
+CREATE, UPDATE, UPSERT = "create", "update", "upsert"
+MODES = (CREATE, UPDATE, UPSERT)
+CREATED, UPDATED, SKIPPED = "created", "updated", "skipped"
+
+
+class RowError(CrmError):
+    """One row cannot be imported; `errors` maps a column key (or "row") to the reason."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+@dataclass
+class Planned:
+    """What a validated row will do. `action` is CREATE, UPDATE or "skip"; `values` are cleaned;
+    `target` is whatever the spec needs to write (e.g. the existing record's id);
+    `warning` is shown for the row (a skip reason, a duplicate hint)."""
+
+    action: str
+    values: dict[str, Any] = field(default_factory=dict)
+    target: Any = None
+    warning: str = ""
+    touched: list[int] = field(default_factory=list)  # ids for after_batch (set by write)
+
+
+SKIP = "skip"
+
+
+@dataclass
+class RowContext:
+    session: Session
+    ctx: Ctx
+    mode: str
+    row_no: int
+    state: dict[str, Any]
+    source: str  # the file's name (for reasons and audit notes)
+    columns: frozenset[str] = frozenset()  # keys of the columns present in the file
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    name: str  # "customers" — the command line's `import NAME`
+    title: str  # English, N_() marked; translate with _() when shown
+    columns: tuple[ImportColumn, ...]
+    validate: Callable[[RowContext, dict[str, Any]], Planned]
+    write: Callable[[RowContext, Planned], str]
+    match_key: str | None = None  # the column that identifies an existing record (update/upsert)
+    modes: tuple[str, ...] = MODES
+    after_batch: Callable[[RowContext, list[int]], None] | None = None
+    batch_size: int = 1000
+
+    def column(self, key: str) -> ImportColumn:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+# name -> "module:attribute" of its ImportSpec; areas add one line each.
+SPEC_MODULES: dict[str, str] = {
+    "customers": "desktop_crm.core.importing.customers:CUSTOMERS",
+    "contacts": "desktop_crm.core.importing.contacts:CONTACTS",
+}
+_registered: dict[str, ImportSpec] = {}
+
+
+def register(spec: ImportSpec) -> None:
+    """Register a spec at run time (tests, plug-ins); SPEC_MODULES is the static list."""
+    _registered[spec.name] = spec
+
+
+def spec_names() -> list[str]:
+    return sorted(set(SPEC_MODULES) | set(_registered))
+
+
+def get_spec(name: str) -> ImportSpec:
+    if name in _registered:
+        return _registered[name]
+    target = SPEC_MODULES.get(name)
+    if target is None:
+        raise KeyError(name)
+    module, _sep, attr = target.partition(":")
+    spec = getattr(importlib.import_module(module), attr)
+    _registered[name] = spec
+    return spec

@@ -1,0 +1,186 @@
+"""Finding complaints: search box, filters, overdue, sorting and paging by the database, in scope.
+
+The default order is by urgency: open complaints first, by their next due time (so overdue ones,
+whose next due time has passed, come first), then handled ones, newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import Select, and_, asc, case, desc, func, or_, select
+from sqlalchemy.orm import aliased
+
+from desktop_crm.core import search
+from desktop_crm.core.errors import ValidationError
+from desktop_crm.core.i18n import _
+from desktop_crm.core.models import Complaint, Customer, User
+from desktop_crm.core.rules.parsing import parse_date
+from desktop_crm.core.rules.validation import phone_digits
+from desktop_crm.core.services.complaints import complaint_scope
+from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.permissions import require_export
+
+OPEN = ("registered", "accepted", "processing")
+UNASSIGNED = "none"
+COLUMNS = ["number", "status", "severity", "category", "channel", "customer_code", "customer_name", "received_at",
+           "handler", "next_due", "overdue", "order_no", "description", "response_due", "resolution_due",
+           "first_response_at", "resolved_at", "closed_at", "satisfaction"]
+Handler = aliased(User)
+
+
+@dataclass
+class ComplaintFilter:
+    search: str = ""
+    status: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    severity: list[str] = field(default_factory=list)
+    channel: list[str] = field(default_factory=list)
+    handler: list[object] = field(default_factory=list)  # user ids, or "none" for unassigned
+    overdue: bool = False
+    received_from: date | str | None = None
+    received_to: date | str | None = None
+    customer_id: int | None = None
+
+
+def next_due_expr():  # noqa: ANN201 - SQL expression
+    """The next due time of an open complaint (response first, then resolution); NULL when handled."""
+    return case(
+        (Complaint.status.not_in(OPEN), None),
+        (Complaint.first_response_at.is_(None), Complaint.response_due),
+        else_=Complaint.resolution_due)
+
+
+def overdue_expr(now: datetime):  # noqa: ANN201 - SQL condition
+    return and_(Complaint.status.in_(OPEN),
+                or_(and_(Complaint.first_response_at.is_(None), Complaint.response_due < now),
+                    Complaint.resolution_due < now))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search_condition(session, text: str):  # noqa: ANN001, ANN202
+    text = text.strip()
+    if not text:
+        return None
+    pat = _like(text)
+    parts = [Complaint.number.like(pat, escape="\\"), Complaint.order_no.like(pat, escape="\\"),
+             Complaint.description.like(pat, escape="\\"), Complaint.demand.like(pat, escape="\\"),
+             Complaint.caller.like(pat, escape="\\")]
+    digits = phone_digits(text) if any(ch.isdigit() for ch in text) else ""
+    if digits:
+        parts.append(Complaint.caller_phone.like(_like(digits), escape="\\"))
+    matched = search.match_ids(session, text)  # customer code, name, contacts, phones (the customer index)
+    if matched is not None:
+        parts.append(Complaint.customer_id.in_(matched))
+    return or_(*parts)
+
+
+def _day(value: object, upper: bool) -> datetime | None:
+    if value in (None, ""):
+        return None
+    d = value if isinstance(value, date) else parse_date(value)
+    return datetime.combine(d, time.max if upper else time.min)
+
+
+def base_query(ctx: Ctx, session, flt: ComplaintFilter, now: datetime) -> Select:  # noqa: ANN001
+    q = select(Complaint.id).where(complaint_scope(ctx.actor))
+    for key in ("status", "category", "severity", "channel"):
+        values = getattr(flt, key)
+        if values:
+            q = q.where(getattr(Complaint, key).in_(list(values)))
+    if flt.handler:
+        ids = [int(h) for h in flt.handler if h != UNASSIGNED]
+        conds = [Complaint.handler_id.in_(ids)] if ids else []
+        if UNASSIGNED in flt.handler:
+            conds.append(Complaint.handler_id.is_(None))
+        q = q.where(or_(*conds))
+    if flt.overdue:
+        q = q.where(overdue_expr(now))
+    try:
+        lo, hi = _day(flt.received_from, False), _day(flt.received_to, True)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if lo is not None:
+        q = q.where(Complaint.received_at >= lo)
+    if hi is not None:
+        q = q.where(Complaint.received_at <= hi)
+    if flt.customer_id is not None:
+        q = q.where(Complaint.customer_id == flt.customer_id)
+    cond = _search_condition(session, flt.search)
+    if cond is not None:
+        q = q.where(cond)
+    return q
+
+
+def count(ctx: Ctx, flt: ComplaintFilter, now: datetime | None = None) -> int:
+    with ctx.db.read() as s:
+        sub = base_query(ctx, s, flt, now or datetime.now()).subquery()
+        return s.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def _columns(now: datetime) -> dict[str, object]:
+    return {
+        "number": Complaint.number, "status": Complaint.status, "severity": Complaint.severity,
+        "category": Complaint.category, "channel": Complaint.channel, "customer_code": Customer.code,
+        "customer_name": Customer.name, "received_at": Complaint.received_at,
+        "handler": func.coalesce(func.nullif(Handler.display_name, ""), Handler.username),
+        "next_due": next_due_expr(), "overdue": case((overdue_expr(now), True), else_=False),
+        "order_no": Complaint.order_no, "description": Complaint.description,
+        "response_due": Complaint.response_due, "resolution_due": Complaint.resolution_due,
+        "first_response_at": Complaint.first_response_at, "resolved_at": Complaint.resolved_at,
+        "closed_at": Complaint.closed_at, "satisfaction": Complaint.satisfaction,
+    }
+
+
+def page(ctx: Ctx, flt: ComplaintFilter, *, columns: list[str] | None = None, sort: str = "", descending: bool = False,
+         offset: int = 0, limit: int = 200, now: datetime | None = None) -> list[tuple]:
+    """Rows (id, version, *values of `columns`). sort "" = urgency (overdue first)."""
+    now = now or datetime.now()
+    columns = columns or COLUMNS
+    exprs = _columns(now)
+    unknown = [c for c in [*columns, sort] if c and c not in exprs]
+    if unknown:
+        raise ValidationError({"columns": _("unknown column {name}").format(name=unknown[0])})
+    with ctx.db.read() as s:
+        ids = base_query(ctx, s, flt, now).subquery()
+        q = (select(Complaint.id, Complaint.version, *[exprs[c].label(c) for c in columns])  # type: ignore[attr-defined]
+             .join(ids, ids.c.id == Complaint.id).join(Customer, Customer.id == Complaint.customer_id)
+             .outerjoin(Handler, Handler.id == Complaint.handler_id))
+        if sort:
+            order = desc if descending else asc
+            q = q.order_by(order(exprs[sort]), order(Complaint.id))  # type: ignore[arg-type]
+        else:
+            is_open = case((Complaint.status.in_(OPEN), 0), else_=1)
+            q = q.order_by(is_open, next_due_expr().asc(), Complaint.received_at.desc(), Complaint.id.desc())
+        return [tuple(r) for r in s.execute(q.offset(offset).limit(limit))]
+
+
+def export_rows(ctx: Ctx, flt: ComplaintFilter, *, columns: list[str] | None = None,
+                batch: int = 2000) -> Iterator[tuple]:
+    """Every matching row (in scope) in urgency order, for exports and the command line."""
+    require_export(ctx.actor)
+    now, offset = datetime.now(), 0
+    while True:
+        rows = page(ctx, flt, columns=columns, offset=offset, limit=batch, now=now)
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def handlers(ctx: Ctx) -> list[tuple[int, str]]:
+    """Users the actor may filter by / assign to: active non-viewers in scope."""
+    from desktop_crm.core.services.permissions import team_user_ids
+
+    with ctx.db.read() as s:
+        q = select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.username)).where(
+            User.active.is_(True), User.role != "viewer")
+        if not ctx.actor.sees_all:
+            q = q.where(User.id.in_(team_user_ids(ctx.actor)) if ctx.actor.role == "supervisor"
+                        else User.id == ctx.actor.id)
+        return [(r[0], r[1]) for r in s.execute(q.order_by(User.username))]

@@ -1,0 +1,308 @@
+"""Recompute value grades, loyalty stages and ABC classes and store them on the customers (DOMAIN §6.2–6.4).
+
+One set-based aggregate over the orders (GROUP BY customer_id, read from the covering
+index ix_orders_customer_date) gives per customer: sales (and cost) in the value window,
+orders in the last 12 months and the first order date. The rules are those of
+core/rules: the grade cut-off ranks come from `grading.grade_cutoffs`, the loyalty
+stage from `loyalty.loyalty_stage`, the ABC class from the same test as
+`abc.abc_class_for` (done here on integer cents, because a million Fractions are too
+slow; tests check this path against `grade_customers` and `abc_analysis`).
+
+Windows: "as of T" means at the end of day T. The value window is the `grade_value_months`
+months ending on T ([T+1 − months, T+1) in the rules' [start, end) form), the loyalty
+n12 window the 12 months ending on T, the tenure T − first order date.
+ABC here is the stored class: scope all customers, period = the value window.
+
+Changed rows are written with executemany in batches; a pinned grade is never
+overwritten (its rank, value, loyalty and ABC class still are). The run is one
+transaction and one audit entry with the counts and parameters.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import BigInteger, Integer, case, func, select, type_coerce, update
+from sqlalchemy.orm import Session
+
+from desktop_crm.core.enums import GRADE
+from desktop_crm.core.errors import Cancelled
+from desktop_crm.core.i18n import _
+from desktop_crm.core.models import Customer, Order
+from desktop_crm.core.rules.abc import ABCParams
+from desktop_crm.core.rules.grading import GRADES, GradeParams, grade_cutoffs
+from desktop_crm.core.rules.loyalty import STAGES, LoyaltyParams, loyalty_stage
+from desktop_crm.core.services import audit, settings
+from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.permissions import require_write
+
+BATCH = 20_000
+STORED = ("grade", "grade_rank", "grade_population", "grade_value", "grade_basis", "grade_as_of", "loyalty",
+          "abc_class")
+
+
+@dataclass(frozen=True)
+class GradingParams:
+    """Everything a recompute used, so results can be reproduced."""
+
+    as_of: date
+    value_from: date  # first day of the value window (inclusive)
+    value_months: int
+    basis: str  # "sales" | "profit"
+    grade: GradeParams
+    loyalty: LoyaltyParams
+    abc: ABCParams
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    params: GradingParams
+    population: int  # active customers ranked
+    customers: int  # all customers
+    grades: dict[str, int]
+    loyalty: dict[str, int]
+    abc: dict[str, int]
+    pinned: int
+    changed: int
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (clamped to the month's last day)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    m += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(y, m, min(day.day, d))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def read_params(s: Session, as_of: date) -> GradingParams:
+    cut = settings.read(s, "grade_cutoffs")
+    lp = settings.read(s, "loyalty_params")
+    ac = settings.read(s, "abc_cutoffs")
+    months = int(settings.read(s, "grade_value_months"))
+    end = as_of + timedelta(days=1)
+    return GradingParams(
+        as_of=as_of, value_from=months_before(end, months), value_months=months,
+        basis="profit" if settings.read(s, "grade_by_profit") else "sales",
+        grade=GradeParams(*(Decimal(str(cut[k])) for k in ("key_important", "key_secondary", "ordinary"))),
+        loyalty=LoyaltyParams(**{k: int(v) for k, v in lp.items()}),
+        abc=ABCParams(Decimal(str(ac["A"])), Decimal(str(ac["B"]))),
+    )
+
+
+def aggregate_query(p: GradingParams):  # noqa: ANN201
+    """Per customer (in id order): value-window sales and cost in cents, orders without cost, n12, first order."""
+    end = p.as_of + timedelta(days=1)
+    n12_from = months_before(end, 12)
+    amount, cost = type_coerce(Order.amount, BigInteger), type_coerce(Order.cost, BigInteger)
+    in_value = (Order.date >= p.value_from) & (Order.date < end)
+    in_n12 = (Order.date >= n12_from) & (Order.date < end)
+    return (select(Order.customer_id,
+                   func.sum(case((in_value, amount), else_=0)),
+                   func.sum(case((in_value, func.coalesce(cost, 0)), else_=0)),
+                   func.sum(case((in_value & cost.is_(None), 1), else_=0)),
+                   func.sum(case((in_n12, 1), else_=0)),
+                   type_coerce(func.min(Order.date), Order.date.type))
+            .where(Order.date < end).group_by(Order.customer_id).order_by(Order.customer_id))
+
+
+def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: bool = False) -> RecomputeResult:  # noqa: ANN001
+    """Grades, loyalty stages and ABC classes of every customer, stored; one transaction."""
+    if not system:
+        require_write(ctx.actor)
+    as_of = as_of or date.today()
+    t0 = _time.perf_counter()
+    timings: dict[str, float] = {}
+    with ctx.db.write() as s:
+        p = read_params(s, as_of)
+        _step(progress, 0, _("Adding up sales…"))
+        agg = {}
+        for cid, sales, cost, nocost, n12, first in s.execute(aggregate_query(p)):
+            agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)
+        timings["aggregate"] = _time.perf_counter() - t0
+        _step(progress, 1, _("Ranking customers…"))
+        cols = [getattr(Customer, k) for k in STORED]
+        current = s.execute(select(Customer.id, Customer.code, Customer.status, Customer.grade_pinned,
+                                   type_coerce(Customer.grade_value, BigInteger), *cols[:3], *cols[4:])).all()
+        timings["customers"] = _time.perf_counter() - t0
+        basis = p.basis
+        if basis == "profit" and any(v[2] for v in agg.values()):
+            basis = "sales"  # profit only when every order of the window has a cost
+        zero = (0, 0, 0, 0, None)
+
+        def value_of(cid: int) -> int:
+            a = agg.get(cid, zero)
+            return a[0] - a[1] if basis == "profit" else a[0]
+
+        active = sorted(((-value_of(r[0]), r[1], str(r[0]), r[0]) for r in current if r[2] == "active"))
+        n = len(active)
+        cut = grade_cutoffs(n, p.grade)
+        rank_of = {}
+        for rank, row in enumerate(active, 1):
+            rank_of[row[3]] = rank
+        del active
+        abc_of = _abc_classes(current, agg, p.abc)
+        timings["rank"] = _time.perf_counter() - t0
+        _check(progress)
+
+        out_grades, out_loyalty, out_abc = dict.fromkeys(GRADES, 0), dict.fromkeys(STAGES, 0), {"A": 0, "B": 0, "C": 0}
+        pinned = 0
+        changes: list[dict] = []
+        for r in current:
+            cid, status, is_pinned, old_value_cents = r[0], r[2], r[3], r[4]
+            a = agg.get(cid, zero)
+            rank = rank_of.get(cid)
+            grade = _grade(rank, cut) if rank is not None else None
+            if is_pinned:
+                pinned += 1
+                grade = r[5]
+            stage = loyalty_stage(as_of, a[4], a[3], p.loyalty)
+            cls = abc_of.get(cid, "C")
+            value = value_of(cid)
+            new = (grade, rank, n if rank is not None else None, value, basis, as_of, stage, cls)
+            old = (r[5], r[6], r[7], old_value_cents, r[8], r[9], r[10], r[11])
+            if grade:
+                out_grades[grade] += 1
+            out_loyalty[stage] += 1
+            out_abc[cls] += 1
+            if new != old:
+                changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": new[2],
+                                "grade_value": value, "grade_basis": basis, "grade_as_of": as_of,
+                                "loyalty": stage, "abc_class": cls})
+        del current, agg, rank_of, abc_of
+        timings["classify"] = _time.perf_counter() - t0
+        _write(s, changes, progress)
+        timings["write"] = _time.perf_counter() - t0
+        result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned,
+                                 len(changes))
+        settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())
+        audit.record(s, ctx.actor, "grading", None, "recompute",
+                     {"as_of": (None, as_of), "basis": (None, basis), "population": (None, n),
+                      "grades": (None, _counts_text(out_grades)), "changed": (None, len(changes))},
+                     label=_("Grades, loyalty and ABC"))
+    return RecomputeResult(**{**result.__dict__, "seconds": _time.perf_counter() - t0, "timings": timings})
+
+
+def _grade(rank: int, cut: tuple[int, int, int]) -> str:
+    """As rules.grading.grade_for_rank, with the cut-offs computed once."""
+    for g, c in zip(GRADES, cut, strict=False):
+        if rank <= c:
+            return g
+    return GRADES[-1]
+
+
+def _abc_classes(current, agg: dict, p: ABCParams) -> dict[int, str]:  # noqa: ANN001
+    """rules.abc classes on integer cents: A if before/total < a_limit, B if < b_limit, else C; no sales → C."""
+    rows = sorted((-agg[r[0]][0], r[1], str(r[0]), r[0]) for r in current if r[0] in agg and agg[r[0]][0] > 0)
+    total = -sum(r[0] for r in rows)
+    fa, fb = Fraction(p.a_limit), Fraction(p.b_limit)
+    out: dict[int, str] = {}
+    before = 0
+    for neg, _code, _s, cid in rows:
+        # before/total < num/den  ⇔  before·den < num·total (total > 0)
+        if before * fa.denominator < fa.numerator * total:
+            out[cid] = "A"
+        elif before * fb.denominator < fb.numerator * total:
+            out[cid] = "B"
+        else:
+            out[cid] = "C"
+        before -= neg
+    return out
+
+
+def _write(s: Session, changes: list[dict], progress) -> None:  # noqa: ANN001
+    from sqlalchemy import bindparam
+
+    stmt = (update(Customer.__table__).where(Customer.__table__.c.id == bindparam("b_id"))
+            .values(grade=bindparam("grade"), grade_rank=bindparam("grade_rank", type_=Integer),
+                    grade_population=bindparam("grade_population", type_=Integer),
+                    grade_value=bindparam("grade_value", type_=BigInteger), grade_basis=bindparam("grade_basis"),
+                    grade_as_of=bindparam("grade_as_of"), loyalty=bindparam("loyalty"),
+                    abc_class=bindparam("abc_class")))
+    conn = s.connection()
+    for i in range(0, len(changes), BATCH):
+        conn.execute(stmt, changes[i:i + BATCH])
+        _step(progress, 2, _("Saving…"), i, len(changes))
+        _check(progress)
+
+
+def _step(progress, stage: int, message: str, done: int = 0, total: int = 0) -> None:  # noqa: ANN001
+    if progress is not None:
+        progress.step(stage * 100 + (100 * done // total if total else 0), 300, message)
+
+
+def _check(progress) -> None:  # noqa: ANN001
+    if progress is not None and progress.cancelled():
+        raise Cancelled()
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in counts.items())
+
+
+def recompute_if_due(ctx: Ctx, today: date | None = None) -> RecomputeResult | None:
+    """Once a day at start-up: recompute when the last run was before today."""
+    today = today or date.today()
+    last = settings.get(ctx, "grades_recomputed_on")
+    if last and str(last) >= today.isoformat():
+        return None
+    return recompute(ctx, today, system=True)
+
+
+# -- the customer page's explanation -------------------------------------------------------------
+@dataclass(frozen=True)
+class GradeInfo:
+    grade: str | None
+    pinned: bool
+    note: str
+    rank: int | None
+    population: int | None
+    value: Decimal | None
+    basis: str | None
+    months: int
+    as_of: date | None
+    loyalty: str | None
+    abc_class: str | None
+    text: str
+
+
+def explain(ctx: Ctx, customer_id: int) -> GradeInfo:
+    """'Rank 3 of 1,204 by 12-month sales ¥1,234,567.00 → Key (important)', from the stored columns."""
+    from desktop_crm.core.services.customers import load_visible
+
+    with ctx.db.read() as s:
+        c = load_visible(s, ctx, customer_id)
+        months = int(settings.read(s, "grade_value_months"))
+        p = read_params(s, date.today()).grade
+        row = (c.grade, c.grade_pinned, c.grade_note or "", c.grade_rank, c.grade_population, c.grade_value,
+               c.grade_basis, c.grade_as_of, c.loyalty, c.abc_class, c.status)
+    grade, pinned, note, rank, n, value, basis, as_of, loyalty, abc, status = row
+    return GradeInfo(grade, pinned, note, rank, n, value, basis, months, as_of, loyalty, abc,
+                     explanation_text(grade, pinned, note, rank, n, value, basis, months, as_of, status, p))
+
+
+def explanation_text(grade, pinned, note, rank, n, value, basis, months, as_of, status, p: GradeParams) -> str:  # noqa: ANN001, PLR0913
+    if as_of is None:
+        return _("Not computed yet: run “Recompute grades”.")
+    basis_label = _("profit") if basis == "profit" else _("sales")
+    if rank is None or not n:
+        text = _("Not graded: only active customers are ranked ({months}-month {basis} ¥{value}).").format(
+            months=months, basis=basis_label, value=f"{value or 0:,.2f}")
+    else:
+        cut = grade_cutoffs(n, p)
+        computed = _grade(rank, cut)
+        text = _("Rank {rank} of {n} by {months}-month {basis} ¥{value} → {grade}").format(
+            rank=f"{rank:,}", n=f"{n:,}", months=months, basis=basis_label, value=f"{value or 0:,.2f}",
+            grade=GRADE.label(computed))
+        if pinned and grade != computed:
+            text += " " + _("(pinned by a manager as {grade}: {note})").format(grade=GRADE.label(grade), note=note)
+    return text + " " + _("(as of {date})").format(date=as_of.isoformat())

@@ -1,0 +1,167 @@
+"""The customer page (客户详情): a window with a header, the built-in tabs (profile, contacts,
+status history, transfers, audit), the tabs other areas contribute, and the actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_crm.core.enums import CUSTOMER_STATUS, GRADE
+from desktop_crm.core.errors import CrmError
+from desktop_crm.core.i18n import _
+from desktop_crm.core.services import customers
+from desktop_crm.ui.customers import page_parts
+from desktop_crm.ui.customers.list_source import STATUS_COLOURS
+from desktop_crm.ui.customers.page_tabs import load_tabs
+
+
+class CustomerPage(QWidget):
+    def __init__(self, ctx, nav, customer_id: int, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowFlag(Qt.Window, True)
+        self.ctx, self.nav, self.customer_id = ctx, nav, customer_id
+        self.detail = customers.get_customer(ctx, customer_id)
+        actor = ctx.actor
+        self.writable = actor.role != "viewer"
+        self.resize(1040, 700)
+        layout = QVBoxLayout(self)
+
+        # -- header -------------------------------------------------------------------
+        head = QHBoxLayout()
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        head.addWidget(self.title, 1)
+        self.merge_button = QPushButton(_("Merge…"))
+        self.pin_button = QPushButton(_("Pin grade…"))
+        self.status_button = QPushButton(_("Change status…"))
+        self.transfer_button = QPushButton(_("Transfer…"))
+        self.edit_button = QPushButton(_("Edit…"))
+        for b in (self.edit_button, self.status_button, self.transfer_button, self.pin_button, self.merge_button):
+            head.addWidget(b)
+        manager = self.writable and actor.at_least("manager")
+        self.merge_button.setVisible(manager)
+        self.pin_button.setVisible(manager)
+        self.transfer_button.setVisible(self.writable and actor.at_least("supervisor"))
+        self.status_button.setVisible(self.writable)
+        self.edit_button.setVisible(self.writable)
+        layout.addLayout(head)
+        self.facts = QLabel()
+        self.facts.setTextFormat(Qt.RichText)
+        self.facts.setWordWrap(True)
+        layout.addWidget(self.facts)
+
+        # -- tabs -------------------------------------------------------------------------
+        self.tabs = QTabWidget()
+        self.profile = page_parts.ProfileTab(self)
+        self.profile.edit_button.setVisible(self.writable)
+        self.contacts = page_parts.ContactsTab(self)
+        self.status_tab = page_parts.HistoryTab(
+            [_("When"), _("Status"), _("Previous"), _("By"), _("Reason")], [130, 90, 90, 110, 300],
+            _("Change status…") if self.writable else None, self.change_status)
+        self.status_tab.loader = lambda: page_parts.status_rows(ctx, customer_id)
+        can_transfer = self.writable and actor.at_least("supervisor")
+        self.transfer_tab = page_parts.HistoryTab(
+            [_("When"), _("From"), _("To"), _("By"), _("Reason")], [130, 110, 110, 110, 300],
+            _("Transfer…") if can_transfer else None, self.transfer)
+        self.transfer_tab.loader = lambda: page_parts.transfer_rows(ctx, customer_id)
+        self.audit_tab = page_parts.HistoryTab(
+            [_("When"), _("User"), _("Record"), _("Action"), _("Field"), _("Old value"), _("New value")],
+            [130, 90, 150, 80, 110, 160, 160])
+        self.audit_tab.loader = lambda: page_parts.audit_rows(ctx, customer_id)
+        self.tabs.addTab(self.profile, _("Profile"))
+        self.tabs.addTab(self.contacts, _("Contacts"))
+        self.tabs.addTab(self.status_tab, _("Status history"))
+        self.tabs.addTab(self.transfer_tab, _("Transfers"))
+        self.tabs.addTab(self.audit_tab, _("Audit"))
+        self.extra: list[QWidget] = []
+        for title, widget in load_tabs(ctx, nav, customer_id, self):
+            self.tabs.addTab(widget, title)
+            self.extra.append(widget)
+        layout.addWidget(self.tabs, 1)
+
+        self.edit_button.clicked.connect(self.edit)
+        self.status_button.clicked.connect(self.change_status)
+        self.transfer_button.clicked.connect(self.transfer)
+        self.merge_button.clicked.connect(self.merge)
+        self.pin_button.clicked.connect(self.pin_grade)
+        self.reload(full=False)
+
+    # -- data ---------------------------------------------------------------------------
+    def reload(self, full: bool = True) -> None:
+        if full:
+            try:
+                self.detail = customers.get_customer(self.ctx, self.customer_id)
+            except CrmError as exc:
+                QMessageBox.warning(self, _("Customer"), str(exc))
+                self.close()
+                return
+        d = self.detail
+        self.setWindowTitle(f"{d.code} {d['name']} — " + _("Customer"))
+        self.title.setText(f"{d.code}  {d['name']}")
+        self.facts.setText(self._facts_html())
+        for tab in (self.profile, self.contacts, self.status_tab, self.transfer_tab, self.audit_tab, *self.extra):
+            if hasattr(tab, "refresh"):
+                tab.refresh()
+        if full and hasattr(self.nav, "refresh_views"):
+            self.nav.refresh_views()
+
+    def _facts_html(self) -> str:
+        d = self.detail
+
+        def esc(text: object) -> str:
+            return str(text).replace("&", "&amp;").replace("<", "&lt;")
+
+        status = d["status"]
+        colour = STATUS_COLOURS.get(status, "#333333")
+        since = d["status_since"].strftime("%Y-%m-%d") if d["status_since"] else ""
+        grade = GRADE.label(d["grade"]) or _("not graded yet")
+        if d["grade_pinned"]:
+            grade += " 📌 " + _("pinned: {note}").format(note=d["grade_note"] or "")
+        owner = d.owner_name or _("Customer pool")
+        parts = [
+            f"{esc(_('Status'))}: <b style='color:{colour}'>{esc(CUSTOMER_STATUS.label(status))}</b>"
+            + (f" <span style='color:#666'>({esc(_('since {date}').format(date=since))})</span>" if since else ""),
+            f"{esc(_('Grade'))}: <b>{esc(grade)}</b>",
+            f"{esc(_('Owner'))}: <b>{esc(owner)}</b>",
+        ]
+        return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts)
+
+    # -- actions --------------------------------------------------------------------------
+    def edit(self) -> None:
+        from desktop_crm.ui.customers.edit_dialog import CustomerDialog
+
+        if CustomerDialog(self.ctx, self.customer_id, nav=self.nav, parent=self).exec():
+            self.reload()
+
+    def change_status(self) -> None:
+        from desktop_crm.ui.customers.status_dialog import StatusDialog
+
+        if StatusDialog(self.ctx, [self.customer_id], self.detail["status"], self).exec():
+            self.reload()
+
+    def transfer(self) -> None:
+        from desktop_crm.ui.customers.transfer_dialog import TransferDialog
+
+        label = f"{self.detail.code} {self.detail['name']}"
+        if TransferDialog(self.ctx, [self.customer_id], self, label=label).exec():
+            self.reload()
+
+    def merge(self) -> None:
+        from desktop_crm.ui.customers.merge_dialog import MergeDialog
+
+        if MergeDialog(self.ctx, self.customer_id, self).exec():
+            self.reload()
+
+    def pin_grade(self) -> None:
+        from desktop_crm.ui.customers.grade_dialog import PinGradeDialog
+
+        if PinGradeDialog(self.ctx, self.detail, self).exec():
+            self.reload()
+
+    def refresh(self) -> None:
+        self.reload()
