@@ -83,7 +83,7 @@ def run_gui(argv: list[str]) -> int:
         dialog.repaint()
         print(f"login painted after {time.perf_counter() - T0:.3f} s", flush=True)
         return 0
-    if dialog.exec() != LoginDialog.Accepted:
+    if dialog.exec() != LoginDialog.DialogCode.Accepted:
         return 0
     from desktop_crm.ui.main_window import MainWindow
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from desktop_crm.core.models import AuditEntry
-from desktop_crm.core.services import complaints, complaints_query, customers, settings, transfers
 from desktop_crm.core.services import complaint_workflow as wf
+from desktop_crm.core.services import complaints, complaints_query, customers, settings, transfers
 from desktop_crm.core.services.complaints_query import ComplaintFilter
 
 

@@ -143,7 +143,7 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
             a = agg.get(cid, zero)
             return a[0] - a[1] if basis == "profit" else a[0]
 
-        active = sorted(((-value_of(r[0]), r[1], str(r[0]), r[0]) for r in current if r[2] == "active"))
+        active = sorted((-value_of(r[0]), r[1], str(r[0]), r[0]) for r in current if r[2] == "active")
         n = len(active)
         cut = grade_cutoffs(n, p.grade)
         rank_of = {}
@@ -158,7 +158,7 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
         pinned = 0
         changes: list[dict] = []
         for r in current:
-            cid, status, is_pinned, old_value_cents = r[0], r[2], r[3], r[4]
+            cid, is_pinned, old_value_cents = r[0], r[3], r[4]
             a = agg.get(cid, zero)
             rank = rank_of.get(cid)
             grade = _grade(rank, cut) if rank is not None else None
@@ -178,7 +178,7 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
                 changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": new[2],
                                 "grade_value": value, "grade_basis": basis, "grade_as_of": as_of,
                                 "loyalty": stage, "abc_class": cls})
-        del current, agg, rank_of, abc_of
+        del current, rank_of, abc_of
         timings["classify"] = _time.perf_counter() - t0
         _write(s, changes, progress)
         timings["write"] = _time.perf_counter() - t0

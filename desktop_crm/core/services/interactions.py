@@ -185,7 +185,7 @@ def timeline(ctx: Ctx, customer_id: int, limit: int = 500) -> list[TimelineEntry
             out.append(TimelineEntry(datetime.combine(v.due, datetime.min.time()), "visit", title, v.note or "",
                                      names.get(v.assignee_id, ""), v.id))
         out.extend(_complaint_entries(s, customer_id, names, limit))
-        out.sort(key=lambda e: (e.at, e.kind != "interaction"), reverse=True)
+        out.sort(key=lambda e: (e.at, e.kind == "interaction", e.ref_id or 0), reverse=True)
         return out[:limit]
 
 

@@ -17,8 +17,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import BigInteger, and_, case, exists, func, literal, select, true, type_coerce
+from sqlalchemy import BigInteger, and_, case, exists, func, select, true, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import _
@@ -73,7 +74,7 @@ class PeriodMetrics:
 def _scope(s: Session, ctx: Ctx, scope: str):  # noqa: ANN202
     """(customer condition or None, order condition or None) for a scope string."""
     cond = customer_scope(ctx.actor)
-    cust = None if cond is true() or getattr(cond, "value", None) is True else cond
+    cust = None if isinstance(cond, True_) else cond
     order_cond = None
     kind, _sep, arg = (scope or "all").partition(":")
     if kind == "all":
@@ -99,7 +100,7 @@ def _scope(s: Session, ctx: Ctx, scope: str):  # noqa: ANN202
 def _in_scope(col, cust):  # noqa: ANN001, ANN202
     """customer id column restricted to the scope's customers (no join when the scope is everything)."""
     if cust is None:
-        return literal(True)
+        return true()
     return col.in_(select(Customer.id).where(cust))
 
 

@@ -123,33 +123,53 @@ class FieldEditor:
 class FieldGrid(QWidget):
     """Rows of label + editor with a message line under each editor (errors in red, warnings in amber)."""
 
-    def __init__(self, fields: Sequence[FieldDef], ctx=None, columns: int = 1, parent=None):  # noqa: ANN001
+    def __init__(self, fields: Sequence[FieldDef], ctx=None, columns: int = 1, parent=None,  # noqa: ANN001
+                 extra: Sequence[tuple[str, str, QWidget]] = ()):
+        """`extra` = (key, label, widget) rows placed first (not FieldDefs, e.g. status and owner)."""
         super().__init__(parent)
         self.editors: dict[str, FieldEditor] = {}
         self.messages: dict[str, QLabel] = {}
-        grid = QGridLayout(self)
+        self.grid = grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(2)
-        for i, f in enumerate(fields):
-            row, col = divmod(i, columns)
+        grid.setVerticalSpacing(4)
+        self._row, self._col, self._columns = 0, 0, max(columns, 1)
+        for key, title, widget in extra:
+            self._place(key, title, widget, wide=False)
+        for f in fields:
             editor = FieldEditor(f, ctx)
-            label = QLabel(f.title)
-            label.setAlignment(Qt.AlignRight | Qt.AlignTop if f.kind == "longtext" else Qt.AlignRight | Qt.AlignVCenter)
-            label.setBuddy(editor.widget)
-            msg = QLabel()
-            msg.setWordWrap(True)
-            msg.setVisible(False)
-            msg.setObjectName(f"msg_{f.key}")
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(editor.widget)
-            box.addWidget(msg)
-            grid.addWidget(label, row, col * 2, Qt.AlignTop if f.kind == "longtext" else Qt.Alignment())
-            grid.addLayout(box, row, col * 2 + 1)
-            grid.setColumnStretch(col * 2 + 1, 1)
             self.editors[f.key] = editor
-            self.messages[f.key] = msg
-        grid.setRowStretch(len(fields) // max(columns, 1) + 1, 1)
+            self._place(f.key, f.title, editor.widget, wide=f.kind == "longtext")
+        grid.setRowStretch(self._row + 1, 1)
+        for c in range(self._columns):
+            grid.setColumnStretch(c * 2 + 1, 1)
+
+    def _place(self, key: str, title: str, widget: QWidget, wide: bool) -> None:
+        grid = self.grid
+        if wide and self._col:
+            self._row, self._col = self._row + 1, 0
+        label = QLabel(title)
+        label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        label.setMinimumHeight(max(widget.sizeHint().height(), 24) if not wide else 24)
+        label.setBuddy(widget)
+        msg = QLabel()
+        msg.setWordWrap(True)
+        msg.setVisible(False)
+        msg.setObjectName(f"msg_{key}")
+        box = QVBoxLayout()
+        box.setSpacing(1)
+        box.addWidget(widget)
+        box.addWidget(msg)
+        box.addStretch(1)
+        grid.addWidget(label, self._row, self._col * 2, Qt.AlignTop)
+        span = self._columns * 2 - 1 if wide else 1
+        grid.addLayout(box, self._row, self._col * 2 + 1, 1, span)
+        self.messages[key] = msg
+        if wide:
+            self._row, self._col = self._row + 1, 0
+        else:
+            self._col += 1
+            if self._col >= self._columns:
+                self._row, self._col = self._row + 1, 0
 
     def values(self) -> dict[str, object]:
         return {k: e.value() for k, e in self.editors.items()}
@@ -196,6 +216,7 @@ def readonly_table(headers: Sequence[str], parent=None) -> QTableWidget:  # noqa
     t.setSelectionMode(QAbstractItemView.SingleSelection)
     t.setAlternatingRowColors(True)
     t.verticalHeader().setVisible(False)
+    t.verticalHeader().setDefaultSectionSize(24)
     t.horizontalHeader().setStretchLastSection(True)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
     t.setWordWrap(False)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,7 +22,7 @@ from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.services import customers
 from desktop_crm.core.services.customer_fields import CUSTOMER_FIELDS, EDITABLE, clean_value
 from desktop_crm.core.services.customers import CustomerDetail
-from desktop_crm.ui.customers.common import ERROR_STYLE, FieldGrid, error_label, user_choices
+from desktop_crm.ui.customers.common import FieldGrid, error_label, user_choices
 from desktop_crm.ui.customers.duplicate_dialog import DuplicateDialog
 
 GROUPS = [("basic", N_("Basic")), ("region", N_("Region")), ("enterprise", N_("Enterprise")),
@@ -49,9 +48,8 @@ class CustomerDialog(QDialog):
             fields = [f for f in CUSTOMER_FIELDS if f.group == group and f.key in EDITABLE]
             page = QWidget()
             page_layout = QVBoxLayout(page)
-            if group == "basic":
-                page_layout.addLayout(self._header_form())
-            grid = FieldGrid(fields, ctx, columns=2)
+            extra = self._header_rows() if group == "basic" else ()
+            grid = FieldGrid(fields, ctx, columns=2, extra=extra)
             page_layout.addWidget(grid, 1)
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -77,15 +75,12 @@ class CustomerDialog(QDialog):
             self.editor("kind").set_value("enterprise")
         self.editor("name").widget.setFocus()
 
-    def _header_form(self) -> QFormLayout:
-        form = QFormLayout()
+    def _header_rows(self) -> list[tuple[str, str, QWidget]]:
         self.status = self.owner = None
-        self.extra_messages: dict[str, QLabel] = {}
         if self.detail is not None:
             code = QLabel(self.detail.code)
             code.setObjectName("code_label")
-            form.addRow(_("Code"), code)
-            return form
+            return [("code", _("Code"), code)]
         self.status = QComboBox()
         for key in CUSTOMER_STATUS.keys:
             self.status.addItem(CUSTOMER_STATUS.label(key), key)
@@ -96,17 +91,7 @@ class CustomerDialog(QDialog):
                 self.owner.addItem(label, value)
         if self.ctx.actor.role == "admin":
             self.owner.setCurrentIndex(max(self.owner.findData("pool"), 0))
-        for key, widget, label in (("status", self.status, _("Status")), ("owner", self.owner, _("Owner"))):
-            msg = QLabel()
-            msg.setStyleSheet(ERROR_STYLE)
-            msg.setVisible(False)
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(widget)
-            box.addWidget(msg)
-            form.addRow(label, box)
-            self.extra_messages[key] = msg
-        return form
+        return [("status", _("Status"), self.status), ("owner", _("Owner"), self.owner)]
 
     # -- values ------------------------------------------------------------------------------
     def editor(self, key: str):  # noqa: ANN201
@@ -119,7 +104,7 @@ class CustomerDialog(QDialog):
         for grid in self.grids.values():
             if key in grid.messages:
                 return grid.messages[key]
-        return self.extra_messages.get(key)
+        return None
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -151,8 +136,6 @@ class CustomerDialog(QDialog):
         self.error.clear()
         for grid in self.grids.values():
             grid.clear_messages()
-        for msg in self.extra_messages.values():
-            msg.setVisible(False)
 
     def show_errors(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
         first_tab = None
@@ -163,9 +146,7 @@ class CustomerDialog(QDialog):
         for key, text in errors.items():
             if key in self.group_of:
                 first_tab = self.group_of[key] if first_tab is None else min(first_tab, self.group_of[key])
-            elif key in self.extra_messages:
-                self.extra_messages[key].setText(text)
-                self.extra_messages[key].setVisible(True)
+            elif key in self.grids["basic"].messages:
                 first_tab = 0
             else:
                 rest.append(f"{key}: {text}")

@@ -58,12 +58,12 @@ class ProfileTab(QWidget):
                 value.setTextInteractionFlags(Qt.TextSelectableByMouse)
                 value.setWordWrap(True)
                 value.setMinimumWidth(160)
-                form.addRow(f.title + ":", value)
+                form.addRow(f.title, value)
                 self.values[f.key] = value
             if group == "meta":
                 for key, label in (("created_by", _("Created by")), ("updated_by", _("Updated by"))):
                     value = QLabel()
-                    form.addRow(label + ":", value)
+                    form.addRow(label, value)
                     self.values[key] = value
             grid.addWidget(box, i // 2, i % 2, Qt.AlignTop)
         grid.setColumnStretch(0, 1)
@@ -171,18 +171,42 @@ def transfer_rows(ctx, customer_id: int) -> list[list]:  # noqa: ANN001
 
 
 def action_label(action: str) -> str:
-    labels = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "status": _("Status"),
+    labels = {"create": _("Added"), "update": _("Changed"), "delete": _("Deleted"), "status": _("Status"),
               "transfer": _("Transfer"), "merge": _("Merge"), "merged_into": _("Merged into"),
               "pin_grade": _("Pin grade")}
     return labels.get(action, action)
 
 
+def _audit_value(ctx, entity: str, key: str, text: str, names: dict) -> str:  # noqa: ANN001
+    if not text:
+        return ""
+    if key == "owner_id":
+        return names.get(text, text)
+    f = (CUSTOMER_FIELD if entity == "customer" else CONTACT_FIELD).get(key)
+    if f is None:
+        return text
+    if f.enum is not None:
+        return f.enum.label(text)
+    if f.kind == "tags":
+        return text.strip(",").replace(",", ", ")
+    if f.kind == "bool":
+        return _("Yes") if text.lower() in ("true", "1") else _("No")
+    return text
+
+
 def audit_rows(ctx, customer_id: int) -> list[list]:  # noqa: ANN001
+    from desktop_crm.core.services import users
+
+    names = {str(u.id): u.display_name or u.username for u in users.list_users(ctx)}
+    names["None"] = _("Customer pool")
     out = []
     for e in customer_history.audit_trail(ctx, customer_id):
-        field = field_label(e.field) if e.entity == "customer" else _(CONTACT_FIELD[e.field].label) \
-            if e.field in CONTACT_FIELD else e.field
         if e.field == "owner_id":
             field = _("Owner")
-        out.append([e.at, e.user, e.record, action_label(e.action), field, e.old, e.new])
+        elif e.entity == "customer":
+            field = field_label(e.field)
+        else:
+            field = _(CONTACT_FIELD[e.field].label) if e.field in CONTACT_FIELD else e.field
+        out.append([e.at, e.user, e.record, action_label(e.action), field,
+                    _audit_value(ctx, e.entity, e.field, e.old, names), _audit_value(ctx, e.entity, e.field, e.new, names)])
     return out

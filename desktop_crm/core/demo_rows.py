@@ -1,0 +1,135 @@
+"""Fast row makers for the demo data (pools of precomputed names and pinyin; one
+customer costs a few dozen random picks and string joins)."""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect
+from datetime import datetime, timedelta
+from decimal import Decimal
+from itertools import accumulate
+
+from desktop_crm.core import demo_words as W
+from desktop_crm.core.rules.validation import normalize_name
+from desktop_crm.core.search.pinyin import pinyin_forms
+
+SOURCES = ["door_to_door", "exhibition", "club", "relatives", "directory", "consultant", "agent", "referral",
+           "phone", "letter", "sms", "web", "competitor", "other"]
+# (weight, statuses from creation to now)
+STATUS_PATHS = [(30, ("potential",)), (20, ("potential", "target")), (18, ("potential", "active")),
+                (17, ("potential", "target", "active")), (10, ("potential", "target", "active", "lost")),
+                (5, ("potential", "invalid"))]
+PERSONS = 40_000
+CAPITALS = [Decimal(k * 10000) for k in (50, 100, 200, 500, 1000, 5000)]
+
+
+def _word(text: str, surname: bool = False) -> tuple[str, str, str, str]:
+    full, initials = pinyin_forms(text, surname=surname)
+    return text, " ".join(text), full, initials
+
+
+class Pools:
+    def __init__(self, rng: random.Random, industries: list[str]):
+        self.rng = rng
+        self.industries = industries or ["其他"]
+        surnames = list(W.SURNAMES) + W.RARE_SURNAMES
+        weights = [max(1.0, 40.0 / (i + 1)) for i in range(len(W.SURNAMES))] + [0.6] * len(W.RARE_SURNAMES)
+        given = [_word(ch) for ch in W.GIVEN_CHARS]
+        sur = {s: _word(s, surname=True) for s in surnames}
+        people = {}
+        for s in rng.choices(surnames, weights, k=PERSONS):
+            parts = [sur[s], rng.choice(given)] + ([rng.choice(given)] if rng.random() < 0.7 else [])
+            name = "".join(p[0] for p in parts)
+            people[name] = (name, " ".join(p[1] for p in parts), "".join(p[2] for p in parts),
+                            "".join(p[3] for p in parts))
+        self.people = list(people.values())
+        self.cities = [(prov, _word(city), area, districts) for prov, city, area, districts in W.CITIES]
+        self.firms = [_word(w) for w in W.FIRMS]
+        self.trades = [_word(w) for w in W.TRADES]
+        self.suffixes = [(*_word(w), normalize_name("甲" + w)[1:]) for w in W.SUFFIXES]
+        self.status_cum = list(accumulate(w for w, _ in STATUS_PATHS))
+
+
+def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int, now: datetime):  # noqa: ANN001, C901
+    """Rows for len(codes) customers with ids from first_id: customers, contacts, history, search docs."""
+    rnd = p.rng.random
+
+    def pick(seq):  # noqa: ANN001, ANN202
+        return seq[int(rnd() * len(seq))]
+
+    def mobile() -> str:
+        return "+86" + pick(W.MOBILE_PREFIXES) + f"{int(rnd() * 1e8):08d}"
+
+    def landline(area: str) -> str:
+        n = 8 if len(area) <= 3 else 7
+        return f"+86{area}{2 + int(rnd() * 7)}{int(rnd() * 10 ** (n - 1)):0{n - 1}d}"
+
+    def email(full: str) -> str:
+        return f"{full}{1 + int(rnd() * 998)}@{pick(W.MAIL_DOMAINS)}"
+
+    cust, cont, hist, docs = [], [], [], []
+    total = p.status_cum[-1]
+    for k, code in enumerate(codes):
+        cid = first_id + k
+        prov, city, area, districts = pick(p.cities)
+        individual = rnd() < 0.15
+        created = now - timedelta(seconds=86400 + int(rnd() * 95_000_000))
+        if individual:
+            name, sp, full, initials = pick(p.people)
+            norm = name
+            mail = email(full) if rnd() < 0.6 else None
+        else:
+            firm, trade, suffix = pick(p.firms), pick(p.trades), pick(p.suffixes)
+            name = city[0] + firm[0] + trade[0] + suffix[0]
+            sp = " ".join((city[1], firm[1], trade[1], suffix[1]))
+            full = city[2] + firm[2] + trade[2] + suffix[2]
+            initials = city[3] + firm[3] + trade[3] + suffix[3]
+            norm = city[0] + firm[0] + trade[0] + suffix[4]
+            mail = f"info@{initials}{10 + int(rnd() * 89)}.com.cn" if rnd() < 0.5 else None
+        owner = pick(owners)
+        path = STATUS_PATHS[bisect(p.status_cum, rnd() * total)][1]
+        at = created
+        for i, status in enumerate(path):
+            if i:
+                at = min(now, at + timedelta(seconds=259200 + int(rnd() * 17_000_000)))
+            hist.append({"customer_id": cid, "status": status, "previous": path[i - 1] if i else None, "at": at,
+                         "user_id": owner or admin_id, "reason": "演示数据" if i else "新建"})
+        mob = mobile()
+        phone = landline(area) if not individual or rnd() < 0.2 else None
+        cust.append({
+            "id": cid, "code": code, "name": name, "name_norm": norm,
+            "kind": "individual" if individual else "enterprise", "status": path[-1], "status_since": at,
+            "grade_pinned": False, "credit_rating": pick("AABBBCCD"), "source": pick(SOURCES),
+            "industry": pick(p.industries), "owner_id": owner, "province": prov, "city": city[0],
+            "district": pick(districts), "address": f"{pick(W.STREETS)}{1 + int(rnd() * 998)}号",
+            "phone": phone, "mobile": mob, "email": mail,
+            "registered_capital": None if individual else pick(CAPITALS),
+            "staff_size": None if individual else pick((5, 12, 30, 80, 150, 500)),
+            "gender": pick(("male", "female")) if individual else None,
+            "needs": pick(W.NEEDS) if rnd() < 0.3 else None,
+            "created_at": created, "created_by_id": admin_id, "version": 1,
+        })
+        names, pys = [sp], [full, initials]
+        digits = [phone_national(phone), mob[3:]]
+        mails = [mail]
+        for j in range(pick((1, 2)) if individual else pick((1, 2, 2, 3))):
+            cname, csp, cfull, cinit = pick(p.people)
+            cmob = mobile()
+            cphone = landline(area) if rnd() < 0.2 else None
+            cmail = email(cfull) if rnd() < 0.5 else None
+            cont.append({"customer_id": cid, "name": cname, "title": pick(W.TITLES), "mobile": cmob,
+                         "phone": cphone, "email": cmail, "is_primary": j == 0, "is_decision_maker": j == 0,
+                         "created_at": created, "version": 1})
+            names.append(csp)
+            pys += [cfull, cinit]
+            digits += [cmob[3:], phone_national(cphone)]
+            mails.append(cmail)
+        # the same text as search.document.assemble gives for these values
+        parts = [code.lower(), *names, *pys, *digits, *mails]
+        docs.append({"customer_id": cid, "doc": " ".join(dict.fromkeys(x for x in parts if x))})
+    return cust, cont, hist, docs
+
+
+def phone_national(phone: str | None) -> str | None:
+    """+8621xxxxxxxx → 021xxxxxxxx (what search.document.phone_digits gives for a landline)."""
+    return "0" + phone[3:] if phone else None

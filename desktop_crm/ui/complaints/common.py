@@ -1,0 +1,113 @@
+"""What the complaint screens share: field titles, SLA time-left text and colours, enum combos."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox
+
+from desktop_crm.core.enums import (
+    COMPLAINT_CATEGORY,
+    COMPLAINT_CHANNEL,
+    COMPLAINT_SEVERITY,
+    COMPLAINT_STATE,
+    ROOT_CAUSE,
+    Enum,
+)
+from desktop_crm.core.i18n import N_, gettext
+
+ENUMS: dict[str, Enum] = {"status": COMPLAINT_STATE, "channel": COMPLAINT_CHANNEL, "category": COMPLAINT_CATEGORY,
+                          "severity": COMPLAINT_SEVERITY, "root_cause": ROOT_CAUSE}
+TITLES = {
+    "number": N_("Number"), "status": N_("Status"), "severity": N_("Severity"), "category": N_("Category"),
+    "channel": N_("Channel"), "customer_code": N_("Customer code"), "customer_name": N_("Customer"),
+    "received_at": N_("Received"), "handler": N_("Handler"), "next_due": N_("Time left"),
+    "overdue": N_("Overdue"), "order_no": N_("Order / waybill no"), "description": N_("What the customer said"),
+    "demand": N_("Demand"), "response_due": N_("Response due"), "resolution_due": N_("Resolution due"),
+    "first_response_at": N_("First response"), "accepted_at": N_("Accepted"), "resolved_at": N_("Resolved"),
+    "closed_at": N_("Closed"), "satisfaction": N_("Satisfaction"), "solution_plan": N_("Solution plan"),
+    "result": N_("Result"), "compensation": N_("Compensation"), "customer_informed_at": N_("Customer informed"),
+    "root_cause": N_("Root cause"), "claim_amount": N_("Amount claimed"), "claim_approved": N_("Amount approved"),
+    "claim_paid_on": N_("Claim paid on"), "received_by": N_("Received by"), "department": N_("Department"),
+    "contact": N_("Contact"), "caller": N_("Caller"), "caller_phone": N_("Caller phone"),
+    "reason": N_("Reason"), "note": N_("Note"), "at": N_("When"), "source": N_("Source"),
+}
+SEVERITY_COLOURS = {"critical": "#b00020", "major": "#c25e00"}
+STATUS_COLOURS = {"registered": "#1f5fa8", "accepted": "#1f5fa8", "processing": "#7a4fb3", "resolved": "#1b7f3b",
+                  "closed": "#666666", "rejected": "#888888"}
+RED, AMBER, GREEN = "#b00020", "#c25e00", "#1b7f3b"
+
+
+def title(key: str) -> str:
+    return gettext(TITLES.get(key, key))
+
+
+def text_of(key: str, value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if key in ENUMS:
+        return ENUMS[key].label(str(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else ""
+    return str(value)
+
+
+def span(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    if days:
+        return gettext("{d} d {h} h").format(d=days, h=hours)
+    if hours:
+        return gettext("{h} h {m} min").format(h=hours, m=mins)
+    return gettext("{m} min").format(m=mins)
+
+
+def time_left(due: datetime | None, now: datetime | None = None) -> str:
+    """'3 h 20 min left' / 'overdue 2 h 5 min' for the next due time of an open complaint."""
+    if due is None:
+        return ""
+    delta = due - (now or datetime.now())
+    if delta.total_seconds() < 0:
+        return gettext("overdue {span}").format(span=span(delta))
+    return gettext("{span} left").format(span=span(delta))
+
+
+def time_left_colour(due: datetime | None, received_at: datetime | None, now: datetime | None = None) -> str | None:
+    """Red when overdue, amber in the last quarter of the allowed time (or under 2 h), green otherwise."""
+    if due is None:
+        return None
+    now = now or datetime.now()
+    left = due - now
+    if left.total_seconds() < 0:
+        return RED
+    total = (due - received_at) if received_at else timedelta(hours=8)
+    if left < max(total / 4, timedelta(0)) or left < timedelta(hours=2):
+        return AMBER
+    return GREEN
+
+
+def colour(key: str, value: object) -> QColor | None:
+    if key == "severity" and value in SEVERITY_COLOURS:
+        return QColor(SEVERITY_COLOURS[value])  # type: ignore[index]
+    if key == "status" and value in STATUS_COLOURS:
+        return QColor(STATUS_COLOURS[value])  # type: ignore[index]
+    return None
+
+
+def enum_combo(key: str, *, blank: str | None = None, default: str | None = None) -> QComboBox:
+    w = QComboBox()
+    w.setObjectName(f"combo_{key}")
+    if blank is not None:
+        w.addItem(blank, None)
+    for k in ENUMS[key].keys:
+        w.addItem(ENUMS[key].label(k), k)
+    if default is not None:
+        w.setCurrentIndex(max(w.findData(default), 0))
+    return w

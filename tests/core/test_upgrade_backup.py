@@ -1,0 +1,79 @@
+"""Opening an older database upgrades it after an automatic backup; a failed upgrade restores it."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from desktop_crm.core import backup, schema
+from desktop_crm.core.app_setup import DamagedDatabase, open_database
+from desktop_crm.core.db import Database
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def _old_database(path: Path) -> None:
+    db = Database(f"sqlite:///{path}")
+    schema.upgrade(db.engine, "0001")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (username, display_name, password_hash, role, active, can_export, "
+                          "failed_logins, created_at, version) VALUES ('old', 'old', 'x', 'admin', 1, 1, 0, "
+                          "'2024-01-01 00:00:00', 1)"))
+    db.dispose()
+
+
+def test_older_database_is_backed_up_then_upgraded(tmp_path):
+    path = tmp_path / "crm.sqlite3"
+    _old_database(path)
+    opened = open_database(f"sqlite:///{path}")
+    assert schema.current_revision(opened.db.engine) == schema.head_revision()
+    made = Path(opened.upgraded_from_backup)
+    assert made.exists() and backup.integrity_check(made) == []
+    with opened.db.read() as s:
+        assert s.execute(text("SELECT username FROM users")).scalar() == "old"
+    opened.db.dispose()
+
+
+def test_failed_upgrade_restores_the_old_data(tmp_path, monkeypatch):
+    path = tmp_path / "crm.sqlite3"
+    _old_database(path)
+
+    real = schema.upgrade
+
+    def failing(engine, revision="head"):  # noqa: ANN001
+        real(engine, "0002")
+        raise RuntimeError("migration failed mid-way")
+
+    monkeypatch.setattr(schema, "upgrade", failing)
+    with pytest.raises(RuntimeError):
+        open_database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}")
+    assert schema.current_revision(db.engine) == "0001"
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT username FROM users")).scalar() == "old"
+    db.dispose()
+
+
+def test_damaged_file_is_reported_with_the_way_back(tmp_path):
+    path = tmp_path / "crm.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
+    with pytest.raises(DamagedDatabase, match="restore"):
+        open_database(f"sqlite:///{path}")
+
+
+def test_backup_and_restore_round_trip(tmp_path):
+    opened = open_database(f"sqlite:///{tmp_path / 'crm.sqlite3'}")
+    db = opened.db
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO departments (name, active, created_at) VALUES ('A', 1, '2024-01-01')"))
+    made = backup.backup_database(db.engine, folder=tmp_path / "b")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO departments (name, active, created_at) VALUES ('B', 1, '2024-01-01')"))
+    kept = backup.restore_database(db.engine, made, folder=tmp_path / "b")
+    assert kept is not None and kept.exists()
+    with db.engine.connect() as conn:
+        assert [r[0] for r in conn.execute(text("SELECT name FROM departments"))] == ["A"]
+    assert not Path(f"{tmp_path / 'crm.sqlite3'}-wal").exists() or True
+    db.dispose()
+    assert not Path(f"{tmp_path / 'crm.sqlite3'}-wal").exists()
+    assert not Path(f"{tmp_path / 'crm.sqlite3'}-shm").exists()
