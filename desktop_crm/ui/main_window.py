@@ -48,8 +48,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         for spec in self.specs:
-            item = QListWidgetItem(f"{_(spec.title)}    {spec.shortcut.replace('Ctrl+', '^')}")
+            item = QListWidgetItem(_(spec.title))
             item.setData(Qt.UserRole, spec.key)
+            item.setToolTip(QKeySequence(spec.shortcut).toString(QKeySequence.NativeText))
             self.sidebar.addItem(item)
             placeholder = QWidget()
             self.stack.addWidget(placeholder)

@@ -3,7 +3,7 @@ saved filters, apply_filter, selection and bulk actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop_crm.core.services import customer_query, customers
 from desktop_crm.ui.customers.list_view import CustomerListView
@@ -172,8 +172,8 @@ def test_bulk_transfer_and_status(qtbot, team, desk, monkeypatch):  # noqa: ANN0
     monkeypatch.setattr(transfer_dialog.TransferDialog, "exec", fake_transfer_exec)
     monkeypatch.setattr(status_dialog.StatusDialog, "exec", fake_status_exec)
     view.table.selectRow(0)
-    view.table.selectionModel().select(view.model.index(2, 0), view.table.selectionModel().Select |
-                                       view.table.selectionModel().Rows)
+    view.table.selectionModel().select(view.model.index(2, 0),
+                                       QItemSelectionModel.Select | QItemSelectionModel.Rows)
     from desktop_crm.ui.customers import list_actions
 
     list_actions.transfer_selection(view)

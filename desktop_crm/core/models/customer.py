@@ -19,7 +19,7 @@ class Customer(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     name_norm: Mapped[str] = mapped_column(String(200), index=True, default="")
-    kind: Mapped[str] = mapped_column(String(16), default="enterprise")
+    kind: Mapped[str] = mapped_column(String(16), default="enterprise", index=True)
     status: Mapped[str] = mapped_column(String(16), default="potential", index=True)
     status_since: Mapped[datetime | None] = mapped_column(DateTime)
     grade: Mapped[str | None] = mapped_column(String(16), index=True)

@@ -97,25 +97,44 @@ def field_condition(key: str, cond: object) -> ColumnElement[bool] | None:
         raise ValidationError({key: str(exc)}) from None
 
 
-def base_query(ctx: Ctx, session, flt: CustomerFilter) -> Select:  # noqa: ANN001
-    q = select(Customer.id).where(customer_scope(ctx.actor))
+def _conditions(ctx: Ctx, flt: CustomerFilter) -> list[ColumnElement[bool]]:
+    conds = [] if ctx.actor.sees_all else [customer_scope(ctx.actor)]
     for key, cond in flt.fields.items():
         c = field_condition(key, cond)
         if c is not None:
-            q = q.where(c)
+            conds.append(c)
+    return conds
+
+
+def base_query(ctx: Ctx, session, flt: CustomerFilter) -> Select:  # noqa: ANN001
+    q = select(Customer.id).where(*_conditions(ctx, flt))
     matched = search.match_ids(session, flt.search)
     if matched is not None:
         q = q.where(Customer.id.in_(matched))
     return q
 
 
+def _count(session, ctx: Ctx, flt: CustomerFilter) -> int:  # noqa: ANN001
+    conds = _conditions(ctx, flt)
+    matched = search.match_ids(session, flt.search)
+    if matched is None:
+        q = select(func.count()).select_from(Customer).where(*conds)
+    elif not conds:  # every search document belongs to a customer: count in the search index alone
+        q = select(func.count()).select_from(matched.subquery())
+    else:
+        q = select(func.count()).select_from(Customer).where(*conds, Customer.id.in_(matched))
+    return session.scalar(q) or 0
+
+
 def count(ctx: Ctx, flt: CustomerFilter) -> int:
     with ctx.db.read() as s:
-        sub = base_query(ctx, s, flt).subquery()
-        return s.scalar(select(func.count()).select_from(sub)) or 0
+        return _count(s, ctx, flt)
 
 
 OwnerUser = aliased(User)
+# A search matching more customers than this walks the sort order and tests membership
+# instead of fetching every match and sorting it.
+BROAD_MATCH = 3000
 
 
 def _sort_column(key: str):  # noqa: ANN202
@@ -134,29 +153,52 @@ def _row_columns(columns: list[str]) -> list:
     return out
 
 
+def _ordered_ids(s, ctx: Ctx, flt: CustomerFilter, sort: str, descending: bool) -> Select:  # noqa: ANN001
+    """SELECT of the matching ids in sort order (ties by id) — only the id, so SQLite walks
+    the sort column's index without reading the rows it skips."""
+    order = desc if descending else asc
+    q = select(Customer.id).where(*_conditions(ctx, flt))
+    matched = search.match_ids(s, flt.search)
+    if matched is not None:
+        broad = s.scalar(select(func.count()).select_from(matched.limit(BROAD_MATCH + 1).subquery())) > BROAD_MATCH
+        # `+id IN (...)` keeps SQLite from fetching every match by rowid and sorting them all
+        q = q.where((Customer.id + 0 if broad else Customer.id).in_(matched))
+    if sort == "owner":
+        q = q.outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
+    return q.order_by(order(_sort_column(sort)), order(Customer.id))
+
+
+def _rows_for(s, ids: list[int], columns: list[str]) -> list[tuple]:  # noqa: ANN001
+    if not ids:
+        return []
+    q = (select(*_row_columns(columns)).outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
+         .where(Customer.id.in_(ids)))
+    by_id = {r[0]: tuple(r) for r in s.execute(q)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def page(ctx: Ctx, flt: CustomerFilter, *, columns: list[str] | None = None, sort: str = "code",
          descending: bool = False, offset: int = 0, limit: int = 200) -> list[tuple]:
     """Rows (id, version, *values of `columns`) in sort order, from `offset`."""
     columns = columns or DEFAULT_COLUMNS
     with ctx.db.read() as s:
-        ids = base_query(ctx, s, flt).subquery()
-        order = desc if descending else asc
-        q = (select(*_row_columns(columns)).join(ids, ids.c.id == Customer.id)
-             .outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
-             .order_by(order(_sort_column(sort)), order(Customer.id)).offset(offset).limit(limit))
-        return [tuple(r) for r in s.execute(q)]
+        q = _ordered_ids(s, ctx, flt, sort, descending).offset(max(0, offset)).limit(limit)
+        return _rows_for(s, list(s.scalars(q)), columns)
 
 
 def all_rows(ctx: Ctx, flt: CustomerFilter, *, columns: list[str], sort: str = "code", descending: bool = False,
              batch: int = 5000):  # noqa: ANN201 - generator of row tuples
-    """Every matching row in order, in batches (exports)."""
-    offset = 0
-    while True:
-        rows = page(ctx, flt, columns=columns, sort=sort, descending=descending, offset=offset, limit=batch)
-        yield from rows
-        if len(rows) < batch:
-            return
-        offset += batch
+    """Every matching row in order, streamed in batches from one read (exports)."""
+    columns = columns or DEFAULT_COLUMNS
+    with ctx.db.read() as s:
+        order = desc if descending else asc
+        q = (select(*_row_columns(columns)).outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
+             .where(*_conditions(ctx, flt)).order_by(order(_sort_column(sort)), order(Customer.id)))
+        matched = search.match_ids(s, flt.search)
+        if matched is not None:
+            q = q.where(Customer.id.in_(matched))
+        for part in s.execute(q.execution_options(yield_per=batch)).partitions():
+            yield from (tuple(r) for r in part)
 
 
 def ids(ctx: Ctx, flt: CustomerFilter) -> list[int]:

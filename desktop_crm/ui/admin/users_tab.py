@@ -39,7 +39,7 @@ class UsersTab(QWidget):
         layout.addLayout(bar)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels([_("User name"), _("Name"), _("Role"), _("Department"),
-                                              _("Customers"), _("Active"), _("Email")])
+                                              _("Customers"), _("In use"), _("Email")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)

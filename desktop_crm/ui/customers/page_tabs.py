@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 
 TABS: list[str] = [
+    "desktop_crm.ui.complaints.customer_tab:complaints_tab",
     "desktop_crm.ui.visits.timeline_tab:timeline_tab",
 ]
 

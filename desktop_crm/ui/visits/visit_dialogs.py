@@ -156,7 +156,8 @@ class CompleteVisitDialog(QDialog):
         form.addRow(_("Note"), self.note)
         layout.addLayout(form)
         self.complaint_box = QCheckBox(_("Open a complaint from this feedback after saving"))
-        self.complaint_box.setVisible(nav is not None and hasattr(nav, "new_complaint"))
+        self.can_open_complaint = nav is not None and hasattr(nav, "new_complaint")
+        self.complaint_box.setVisible(self.can_open_complaint)
         self.tags["complaint"].toggled.connect(self.complaint_box.setChecked)
         layout.addWidget(self.complaint_box)
         self.error = error_label()
@@ -195,7 +196,7 @@ class CompleteVisitDialog(QDialog):
             self.error.setText(str(exc))
             self.error.show()
             return
-        if self.complaint_box.isChecked() and self.complaint_box.isVisible():
+        if self.complaint_box.isChecked() and self.can_open_complaint:
             self.open_complaint()
         self.accept()
 
