@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
             toolbar.setObjectName("actions")
             toolbar.addAction(act)
             self.actions_toolbar = toolbar
+        if self.ctx.actor.role == "admin":
+            demo_act = QAction(_("Generate demo data…"), self)
+            demo_act.triggered.connect(self.generate_demo)
+            file_menu.addAction(demo_act)
         file_menu.addSeparator()
         quit_act = QAction(_("&Quit"), self)
         quit_act.setShortcut(QKeySequence.Quit)
@@ -203,6 +207,23 @@ class MainWindow(QMainWindow):
             _("Desktop CRM {version}\nCustomer relationship management for office staff.").format(version=__version__)))
         help_menu.addAction(about)
         file_menu.addAction(quit_act)
+
+    def generate_demo(self) -> None:
+        """Administrators fill a database with demo customers, in the background with Cancel."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from desktop_crm.core import demo
+        from desktop_crm.ui.tasks import run_task
+
+        n, ok = QInputDialog.getInt(self, _("Generate demo data"), _("Number of customers"), 1000, 1, 2_000_000)
+        if not ok:
+            return
+
+        def done(result: object) -> None:
+            self.refresh_views()
+            self.notify("  ".join(result.summary_lines()))  # type: ignore[attr-defined]
+
+        run_task(self, _("Generating demo data…"), lambda p: demo.generate(self.ctx.db, customers=n, progress=p), done)
 
     def open_settings(self) -> None:
         from desktop_crm.ui.settings_dialog import SettingsDialog

@@ -1,4 +1,4 @@
-from tests.ui.test_dashboard_ui import *  # noqa
+from tests.ui.test_dashboard_ui import FakeNav, desk, seed  # noqa
 def test_dbg(qtbot, team, desk):
     from desktop_crm.ui.dashboard import notify
     from desktop_crm.ui.dashboard.view import DashboardView
