@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from desktop_crm.core import schema, search
 from desktop_crm.core.config import resolve_db_url, sqlite_path
 from desktop_crm.core.db import Database
@@ -15,6 +17,10 @@ from desktop_crm.core.i18n import _
 
 
 class DamagedDatabase(CrmError):
+    pass
+
+
+class DatabaseUnavailable(CrmError):
     pass
 
 
@@ -56,5 +62,12 @@ def open_database(url: str | None = None) -> OpenResult:
     except sqlite3.DatabaseError as exc:
         db.dispose()
         raise DamagedDatabase(_("The database cannot be opened: {error}").format(error=exc)) from exc
+    except OperationalError as exc:  # e.g. a server that cannot be reached: one clear line, never a traceback
+        db.dispose()
+        raise DatabaseUnavailable(_("Cannot open the database: {error}").format(
+            error=str(exc.orig or exc).strip().splitlines()[0])) from exc
     search.install(db.engine)
-    return OpenResult(db=db, upgraded_from_backup=made)
+    from desktop_crm.core.services.safety import network_share_warning
+
+    share = network_share_warning(url)
+    return OpenResult(db=db, upgraded_from_backup=made, warnings=[share] if share else [])

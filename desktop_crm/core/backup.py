@@ -71,7 +71,7 @@ def backup_database(engine: Engine, *, reason: str = "manual", folder: Path | No
         from desktop_crm.core import portable_archive
 
         return portable_archive.export_archive(engine, out or backup_folder(engine, folder) /
-                                               f"crm-{datetime.now():%Y%m%d-%H%M%S}-{reason}.crmarchive")
+                                               f"crm-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.crmarchive")
     target = out or backup_folder(engine, folder) / f"crm-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
     raw = engine.raw_connection()

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from desktop_crm.core.errors import CrmError
+from desktop_crm.core.i18n import _
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,7 +32,12 @@ NAMING_CONVENTION = {
 }
 
 BUSY_TIMEOUT_MS = 30_000
+WRITE_WAIT_S = 600  # how long a write waits in all for another desk's write lock
 MIN_SQLITE = (3, 35, 0)
+
+
+class DatabaseBusy(CrmError):
+    """Another desk held the SQLite write lock longer than WRITE_WAIT_S."""
 
 
 class Base(DeclarativeBase):
@@ -101,7 +111,7 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: committed on success, rolled back on any error."""
-        session = self._write()
+        session = self._begin_write()
         try:
             yield session
             session.commit()
@@ -110,6 +120,27 @@ class Database:
             raise
         finally:
             session.close()
+
+    def _begin_write(self) -> Session:
+        """A write session whose transaction has begun. On SQLite BEGIN IMMEDIATE takes the write lock now;
+        while another desk holds it (a long import unit) the busy timeout waits, and this retries for up to
+        WRITE_WAIT_S so that "database is locked" never reaches the user — then a clear DatabaseBusy."""
+        if not is_sqlite(self.engine):
+            return self._write()
+        deadline = time.monotonic() + WRITE_WAIT_S
+        while True:
+            session = self._write()
+            try:
+                session.connection()
+                return session
+            except OperationalError as exc:
+                session.close()
+                if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                    raise
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy(_("The database is busy: another desk has been saving for a long time. "
+                                         "Try again later.")) from None
+                time.sleep(0.05)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,8 +10,11 @@ committed as `fn(db, customer_ids, rng, progress)`.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -178,24 +181,60 @@ def _bulk_load(s: Session, ctx: Ctx, pools: demo_rows.Pools, n: int, progress) -
     now = datetime.now().replace(microsecond=0)
     ids: list[int] = []
     contacts_total = 0
-    for offset in range(0, n, BATCH):
-        prog.check(progress, offset, n, _("customers"))
-        codes = [f"{prefix}{start + k:0{digits}d}" for k in range(offset, min(n, offset + BATCH))]
-        t = time.perf_counter()
-        cust, cont, hist, docs = demo_rows.batch(pools, first_id + offset, codes, owners, ctx.actor.id, now)
-        TIMES["generate"] += time.perf_counter() - t
-        t = time.perf_counter()
-        conn.execute(insert(Customer), cust)
-        conn.execute(insert(Contact), cont)
-        conn.execute(insert(StatusChange), hist)
-        conn.execute(insert(CustomerSearch), docs)
-        TIMES["insert"] += time.perf_counter() - t
-        ids += [r["id"] for r in cust]
-        contacts_total += len(cont)
+    batches = queue.Queue(maxsize=2)  # made in a thread while the previous batch is written
+
+    def produce() -> None:
+        for offset in range(0, n, BATCH):
+            codes = [f"{prefix}{start + k:0{digits}d}" for k in range(offset, min(n, offset + BATCH))]
+            t = time.perf_counter()
+            rows = demo_rows.batch(pools, first_id + offset, codes, owners, ctx.actor.id, now)
+            TIMES["generate"] += time.perf_counter() - t
+            if stop.is_set():
+                return
+            batches.put((offset, rows))
+        batches.put(None)
+
+    stop = threading.Event()
+    worker = threading.Thread(target=produce, name="demo-rows", daemon=True)
+    worker.start()
+    try:
+        while (item := batches.get()) is not None:
+            offset, (cust, cont, hist, docs) = item
+            prog.check(progress, offset, n, _("customers"))
+            t = time.perf_counter()
+            for model, rows in ((Customer, cust), (Contact, cont), (StatusChange, hist), (CustomerSearch, docs)):
+                _insert(conn, model.__table__, rows)
+            TIMES["insert"] += time.perf_counter() - t
+            ids += [r["id"] for r in cust]
+            contacts_total += len(cont)
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked producer finish
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.1)
     prog.check(progress, n, n, _("customers"))
     if conn.dialect.name == "postgresql":  # ids were given explicitly: move the id sequence past them
         conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))")
     return ids, contacts_total, f"{prefix}{start:0{digits}d}", f"{prefix}{start + n - 1:0{digits}d}"
+
+
+def _insert(conn, table, rows: list[dict]) -> None:  # noqa: ANN001
+    """executemany of `rows`; on SQLite straight to the driver with the columns' own bind
+    processors (SQLAlchemy's per-row work is most of the time of a bulk load)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    procs = [table.c[k].type._cached_bind_processor(conn.dialect) for k in keys]
+    sql = f'INSERT INTO {table.name} ({", ".join(keys)}) VALUES ({", ".join("?" * len(keys))})'
+    plain = [i for i, p in enumerate(procs) if p is None]
+    if len(plain) == len(keys):
+        data = [tuple(r.values()) for r in rows]
+    else:
+        data = [tuple(v if v is None or p is None else p(v) for v, p in zip(r.values(), procs, strict=True)) for r in rows]
+    conn.exec_driver_sql(sql, data)
 
 
 def generate(db: Database, customers: int = 300, seed: int = 1, progress=None) -> DemoResult:  # noqa: ANN001

@@ -20,6 +20,7 @@ STATUS_PATHS = [(30, ("potential",)), (20, ("potential", "target")), (18, ("pote
                 (17, ("potential", "target", "active")), (10, ("potential", "target", "active", "lost")),
                 (5, ("potential", "invalid"))]
 PERSONS = 40_000
+SHORT_LANDLINES = {"592": 7}  # subscriber numbers of 7 digits (else 8)
 CAPITALS = [Decimal(k * 10000) for k in (50, 100, 200, 500, 1000, 5000)]
 
 
@@ -61,8 +62,8 @@ def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int
         return "+86" + pick(W.MOBILE_PREFIXES) + f"{int(rnd() * 1e8):08d}"
 
     def landline(area: str) -> str:
-        n = 8 if len(area) <= 3 else 7
-        return f"+86{area}{2 + int(rnd() * 7)}{int(rnd() * 10 ** (n - 1)):0{n - 1}d}"
+        n = SHORT_LANDLINES.get(area, 8)
+        return f"+86{area}{pick('567')}{int(rnd() * 10 ** (n - 1)):0{n - 1}d}"
 
     def email(full: str) -> str:
         return f"{full}{1 + int(rnd() * 998)}@{pick(W.MAIL_DOMAINS)}"

@@ -56,6 +56,10 @@ _DEFS: list[SettingDef] = [
     SettingDef("abc_cutoffs", {"A": 0.75, "B": 0.95}, N_("ABC cumulative share cut-offs"), N_("Grading"), "json"),
     SettingDef("seasonal_years", 3, N_("Seasonal index: full years"), N_("Grading"), "int"),
     SettingDef("grades_recomputed_on", "", N_("Grades last recomputed on"), N_("Grading")),
+    # reports (issue 6): the monthly pack's reports, remembered for every desk
+    SettingDef("report_pack", ["composition", "abc", "pyramid", "performance", "products", "churn", "complaints",
+                               "satisfaction", "visits", "staff"], N_("Monthly report pack: reports"), N_("Reports"),
+               "json"),
 ]
 
 DEFINITIONS: dict[str, SettingDef] = {d.key: d for d in _DEFS}

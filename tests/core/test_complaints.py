@@ -271,3 +271,34 @@ def test_phrasebook(team):
     phrasebook.delete(team["admin"], p.id)
     assert phrasebook.reset_to_shipped(team["admin"]) == 20
     assert phrasebook.fill("{company} {agent}", company="迅捷", agent="小王") == "迅捷 小王"
+
+
+def test_intake_lookup(team, cust):
+    from desktop_crm.core.services import contacts
+
+    contacts.save_contact(team["rep1"], cust["rep1"], {"name": "张三", "mobile": "13600001111"})
+    look = lambda ctx, text: [r[2] for r in complaints_query.lookup_customers(ctx, text)]  # noqa: E731
+    code1 = customers.get_customer(team["rep1"], cust["rep1"]).code
+    assert look(team["rep1"], "138 1234 5678") == [code1]  # full number: exact, indexed
+    assert look(team["rep1"], "+86 136-0000-1111") == [code1]  # a contact's mobile
+    assert look(team["rep1"], "345678") == [code1]  # fragment: the shared search
+    assert look(team["rep1"], "迅捷") == [code1]
+    assert look(team["rep1"], "13987654321") == []  # rep3's customer: out of scope
+    assert look(team["manager"], "13987654321") != []
+    assert look(team["rep1"], "1") == []
+
+
+def test_export_list_in_scope(tmp_path, team, cust):
+    import csv
+
+    _reg(team["rep1"], cust["rep1"], order_no="=HYPERLINK(1)")
+    _reg(team["rep3"], cust["rep3"])
+    with pytest.raises(PermissionDenied):
+        complaints_query.export_list(team["viewer"], ComplaintFilter(), str(tmp_path / "x.csv"))  # no export right
+    n = complaints_query.export_list(team["manager"], ComplaintFilter(), str(tmp_path / "all.xlsx"))
+    assert n == 2 and (tmp_path / "all.xlsx").stat().st_size > 0
+    n = complaints_query.export_list(team["sup_sales"], ComplaintFilter(), str(tmp_path / "team.csv"))
+    assert n == 1
+    with open(tmp_path / "team.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][0] == "Number" and rows[1][1] == "Registered"

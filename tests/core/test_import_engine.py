@@ -10,7 +10,17 @@ from sqlalchemy import func, select
 
 from desktop_crm.core.i18n import N_
 from desktop_crm.core.importing import (
-    CREATE, CREATED, SKIP, ImportColumn, ImportSpec, Planned, RowError, get_spec, register, run_import, spec_names,
+    CREATE,
+    CREATED,
+    SKIP,
+    ImportColumn,
+    ImportSpec,
+    Planned,
+    RowError,
+    get_spec,
+    register,
+    run_import,
+    spec_names,
 )
 from desktop_crm.core.importing.customers import CUSTOMERS
 from desktop_crm.core.models import Customer
@@ -140,3 +150,19 @@ def test_unexpected_errors_in_a_spec_are_row_errors(admin, tmp_path):
     spec = dataclasses.replace(CUSTOMERS, validate=validate)
     r = run_import(admin, spec, xlsx(tmp_path / "c.xlsx", ["客户名称"], [["a"], ["b"]]))
     assert r.failed == 2 and "boom" in r.errors[0][1]["row"]
+
+
+def test_large_files_are_read_again_to_write(admin, tmp_path, monkeypatch):
+    from desktop_crm.core.importing import engine
+
+    monkeypatch.setattr(engine, "KEEP_ROWS", 3)
+    phases = []
+
+    def validate(rc, raw):
+        phases.append(rc.phase)
+        return CUSTOMERS.validate(rc, raw)
+
+    spec = dataclasses.replace(CUSTOMERS, validate=validate, batch_size=4)
+    r = run_import(admin, spec, xlsx(tmp_path / "c.xlsx", ["客户编号", "客户名称"], ROWS))
+    assert (r.created, r.rows) == (11, 11) and count(admin.db) == 11
+    assert phases == ["check"] * 11 + ["write"] * 11

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from desktop_crm.core.models import Customer, Interaction, User, VisitPlan
+from desktop_crm.core.models import Customer, Interaction, User
 from desktop_crm.core.services import (
     audit,
     contacts,
@@ -221,3 +221,17 @@ def test_dashboard_team_and_figures(team):
     m = dashboard.load(team["manager"])
     assert sorted(t.user for t in m.team) == ["rep1", "rep3"]
     assert dashboard.load(rep1).figures == () and dashboard.load(rep1).total_due == 1
+
+
+def test_birthday_lookup_uses_the_month_day_index(team, db):
+    from sqlalchemy import text
+
+    sql = reminders.customer_birthdays(team["rep1"].actor.id, [301, 302, 229])
+    compiled = sql.compile(db.engine, compile_kwargs={"literal_binds": True})
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            plan = " ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+        else:
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
+    assert "ix_customers_owner_birthday_md" in plan

@@ -3,7 +3,7 @@ saved filters, apply_filter, selection and bulk actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 
 from desktop_crm.core.services import customer_query, customers
 from desktop_crm.ui.customers.list_view import CustomerListView
@@ -46,8 +46,16 @@ def test_sorting_by_clicking_a_header_is_done_by_the_database(qtbot, team, desk)
     view = make_view(qtbot, team["manager"])
     col = view.data.columns.index("mobile")
     header = view.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert view.data.sort_key == "mobile"
+    first = [view.model.index(r, col).data() for r in range(5)]
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert view.data.sort_key == "mobile"
+    second = [view.model.index(r, col).data() for r in range(5)]
+    assert sorted([first, second]) == [sorted(first), sorted(first, reverse=True)]
     header.setSortIndicator(col, Qt.DescendingOrder)
-    assert view.data.sort_key == "mobile" and view.data.descending
+    assert view.data.descending
     mob = [view.model.index(r, col).data() for r in range(5)]
     assert mob == sorted(mob, reverse=True)
     header.setSortIndicator(col, Qt.AscendingOrder)
@@ -177,6 +185,10 @@ def test_bulk_transfer_and_status(qtbot, team, desk, monkeypatch):  # noqa: ANN0
     from desktop_crm.ui.customers import list_actions
 
     list_actions.transfer_selection(view)
+    assert view.nav.messages  # "2 customers transferred."
+    view.table.selectRow(0)
+    view.table.selectionModel().select(view.model.index(2, 0),
+                                       QItemSelectionModel.Select | QItemSelectionModel.Rows)
     list_actions.status_selection(view)
     for cid in (ids[0], ids[2]):
         d = customers.get_customer(team["manager"], cid)

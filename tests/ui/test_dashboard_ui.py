@@ -32,12 +32,13 @@ class FakeNav:
 
 
 @pytest.fixture
-def desk(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def desk(tmp_path):  # noqa: ANN001, ANN201
+    """Per-desk QSettings in the test's folder (never the user's real settings)."""
     from PySide6.QtCore import QSettings
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path))
-    yield
+    for fmt in (QSettings.NativeFormat, QSettings.IniFormat):
+        QSettings.setPath(fmt, QSettings.UserScope, str(tmp_path / "settings"))
+    return tmp_path / "settings"
 
 
 def seed(team):  # noqa: ANN001, ANN201
@@ -168,3 +169,30 @@ def test_pool_and_visits_views(qtbot, team, desk):
     qtbot.addWidget(tab)
     assert title == "Timeline" and tab.table.rowCount() >= 2
     assert reminders.for_user(rep)[0].count == 1
+
+
+def test_plan_for_whole_customer_list(qtbot, team, desk, monkeypatch):
+    from desktop_crm.core.services.customer_query import CustomerFilter
+    from desktop_crm.ui.visits import visit_dialogs
+
+    rep = team["rep1"]
+    for i in range(3):
+        customers.create_customer(rep, {"name": f"列表客户{i}"})
+
+    class View:
+        ctx, nav = rep, FakeNav()
+
+        class data:  # noqa: N801
+            flt = CustomerFilter(fields={"owner": [rep.actor.id]})
+
+        def selected_ids(self):  # noqa: ANN201
+            return []
+
+    def accept(self):  # noqa: ANN001, ANN202
+        self.save()
+        return True
+
+    monkeypatch.setattr(visit_dialogs.PlanVisitDialog, "exec", accept)
+    view = View()
+    visit_dialogs.plan_for_list(view)
+    assert view.nav.opened[-1] == ("notify", "3 return visits planned.")

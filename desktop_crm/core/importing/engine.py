@@ -52,6 +52,7 @@ from desktop_crm.core.services.permissions import require_write
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10
 TICK = 1000
+KEEP_ROWS = 200_000  # files up to this many rows are read once; larger ones are read again to write
 
 
 @dataclass
@@ -163,14 +164,19 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
     estimate = max((src.total or 0) - src.header_row, 1)
     failed_rows: list[tuple[int, list[object], dict[str, str]]] = []
     planned = {CREATED: 0, UPDATED: 0, SKIPPED: 0}
+    kept: list[tuple[int, list[object]]] | None = []
 
     # ---- phase 1: check every row, write nothing
     try:
         with ctx.db.read() as s:
-            rc = RowContext(s, ctx, mode, 0, {}, source, present)
+            rc = RowContext(s, ctx, mode, 0, {}, source, present, phase="check")
             for row_no, row in src.rows:
                 result.rows += 1
                 rc.row_no = row_no
+                if kept is not None:
+                    kept.append((row_no, row))
+                    if len(kept) > KEEP_ROWS:
+                        kept = None
                 try:
                     plan = spec.validate(rc, src.hmap.values(row))
                 except Exception as exc:  # noqa: BLE001 - a bad row is reported, never a crash
@@ -203,13 +209,16 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
         return result
 
     # ---- phase 2: write in committed units
-    _write_all(ctx, spec, path, mode, source, result, progress, errors_out)
+    if kept is not None:
+        src.rows = iter(kept)
+    else:
+        src = _open(path, spec)
+    _write_all(ctx, spec, src, mode, source, result, progress, errors_out)
     return result
 
 
-def _write_all(ctx: Ctx, spec: ImportSpec, path: str | os.PathLike, mode: str, source: str, result: ImportResult,
+def _write_all(ctx: Ctx, spec: ImportSpec, src: _Source, mode: str, source: str, result: ImportResult,
                progress: Progress | None, errors_out: str | os.PathLike | None) -> None:
-    src = _open(path, spec)
     present = frozenset(src.hmap.index)
     total = result.rows
     state: dict = {}
@@ -227,7 +236,7 @@ def _write_all(ctx: Ctx, spec: ImportSpec, path: str | os.PathLike, mode: str, s
         current: tuple[int, list[object]] | None = None
         try:
             with ctx.db.write() as s:
-                rc = RowContext(s, ctx, mode, 0, state, source, present)
+                rc = RowContext(s, ctx, mode, 0, state, source, present, phase="write")
                 touched: list[int] = []
                 for current in batch:
                     rc.row_no = current[0]

@@ -73,6 +73,7 @@ class RowContext:
     state: dict[str, Any]
     source: str  # the file's name (for reasons and audit notes)
     columns: frozenset[str] = frozenset()  # keys of the columns present in the file
+    phase: str = "check"  # "check" (read-only, every row first) or "write" (in the unit's transaction)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class ImportSpec:
 SPEC_MODULES: dict[str, str] = {
     "customers": "desktop_crm.core.importing.customers:CUSTOMERS",
     "contacts": "desktop_crm.core.importing.contacts:CONTACTS",
+    "complaints": "desktop_crm.core.importing.complaints_spec:COMPLAINTS",
+    "orders": "desktop_crm.core.importing.orders_spec:ORDERS",
 }
 _registered: dict[str, ImportSpec] = {}
 

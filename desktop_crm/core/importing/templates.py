@@ -2,8 +2,8 @@
 languages, `客户编号 / code`) and example rows, and a help sheet that documents every
 column — its English key, Chinese header, whether it is required and what it holds.
 
-The shipped files in resources/templates/ are made by `write_template` (see
-`tools`-free regeneration: `python -m desktop_crm.core.importing.templates OUT_DIR`).
+The shipped files in resources/templates/ are made by `write_template`; regenerate them with
+`python -m desktop_crm.core.importing.templates resources/templates`.
 """
 
 from __future__ import annotations
@@ -66,9 +66,13 @@ def write_template(spec: ImportSpec | str, path: str | os.PathLike, examples: bo
                     "说明 / notes"])
     for cell in help_ws[1]:
         cell.font = Font(bold=True)
+    from desktop_crm.core.i18n import load_catalog
+
+    zh = load_catalog("zh_CN")
     for col in spec.columns:
+        notes = " / ".join(t for t in dict.fromkeys([zh.get(col.help, ""), col.help]) if t) if col.help else ""
         help_ws.append([col.key, col.zh, ", ".join([col.label, *col.aliases[1:]]), REQUIRED_MARK[col.required],
-                        col.help])
+                        notes])
     help_ws.append([])
     help_ws.append(["表头可用英文键或中文列名，也可两者并用（如“客户编号 / code”）。"
                     "Headers may be the English key, the Chinese header, or both (e.g. \"客户编号 / code\")."])

@@ -31,7 +31,6 @@ class Customer(Base):
     grade_population: Mapped[int | None] = mapped_column(Integer)
     grade_value: Mapped[Decimal | None] = mapped_column(Money)
     grade_basis: Mapped[str | None] = mapped_column(String(8))
-    grade_as_of: Mapped[date | None] = mapped_column(Date)
     abc_class: Mapped[str | None] = mapped_column(String(1))
     credit_rating: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str | None] = mapped_column(String(32))

@@ -33,7 +33,7 @@ def month_day(col):  # noqa: ANN001, ANN201 - a SQL expression
 
 # Birthday look-ups by month-day (care reminders), per owner. Expression indexes, portable.
 Index("ix_customers_owner_birthday_md", Customer.owner_id, month_day(Customer.birthday))
-Index("ix_contacts_birthday_md", month_day(Contact.birthday))
+Index("ix_contacts_birthday_md", month_day(Contact.birthday), Contact.customer_id)
 # Key customers not contacted for N days, per owner.
 Index("ix_customers_owner_grade_contact", Customer.owner_id, Customer.grade, Customer.last_contact_at)
 

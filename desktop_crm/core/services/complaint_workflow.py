@@ -108,8 +108,10 @@ def check(actor: Actor, status: str, to_state: str, *, handler_id: int | None, s
     if why:
         raise PermissionDenied(why)
     out: dict[str, object] = {"note": clean_text(inputs.get("note") or "") or None}
+    # a time typed to the minute, in the same minute as the last step, is taken as just after it
+    out["at"] = max(at, last_at) if last_at is not None else at
     errors: dict[str, str] = {}
-    if last_at is not None and at < last_at:
+    if last_at is not None and at < last_at.replace(second=0, microsecond=0):
         errors["at"] = _("is before the complaint's last step ({when})").format(
             when=last_at.strftime("%Y-%m-%d %H:%M"))
     if at > datetime.now() + FUTURE_SLACK:
@@ -182,6 +184,7 @@ def move(ctx: Ctx, complaint_id: int, to_state: str, *, note: str | None = None,
         got = check(ctx.actor, c.status, to_state, handler_id=c.handler_id, severity=c.severity,
                     inputs={**inputs, "note": note}, at=at, last_at=last_event_at(s, c.id))
         mv: Move = got["move"]  # type: ignore[assignment]
+        at = got["at"]  # type: ignore[assignment]
         before = snapshot(c)
         previous = c.status
         if mv.who == "handler" and c.handler_id is None and ctx.actor.role in ("staff", "supervisor"):

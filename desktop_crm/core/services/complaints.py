@@ -13,25 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from desktop_crm.core.enums import COMPLAINT_CATEGORY, COMPLAINT_CHANNEL, COMPLAINT_SEVERITY, ROOT_CAUSE
+from desktop_crm.core.enums import COMPLAINT_CHANNEL
 from desktop_crm.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Complaint, ComplaintEvent, Contact, Customer, Department, User
-from desktop_crm.core.models.types import to_money
 from desktop_crm.core.rules import sla
 from desktop_crm.core.rules.parsing import (
     clean_text,
-    parse_date,
-    parse_datetime,
-    parse_decimal,
     strip_control,
 )
 from desktop_crm.core.services import audit, settings
+from desktop_crm.core.services.complaint_fields import clean_fields
 from desktop_crm.core.services.context import Actor, Ctx
 from desktop_crm.core.services.permissions import require_role, require_write, team_user_ids, user_in_scope
 
@@ -91,72 +87,6 @@ def next_number(s: Session, received_at: datetime) -> str:
         number = f"TS{day}-{settings.next_number(s, f'complaint:{day}'):04d}"
         if not s.scalar(select(Complaint.id).where(Complaint.number == number)):
             return number
-
-
-# ---------------------------------------------------------------- field cleaning
-
-def _enum_field(errors: dict[str, str], out: dict, key: str, enum, value: object, required: bool) -> None:  # noqa: ANN001
-    if value in (None, ""):
-        if required:
-            errors[key] = _("is required")
-        out[key] = None
-        return
-    try:
-        out[key] = enum.parse(value)
-    except ValueError as exc:
-        errors[key] = str(exc)
-
-
-def clean_fields(values: dict[str, object], *, partial: bool = False) -> dict[str, object]:
-    """Normalise complaint fields; ValidationError names every bad field. `partial`: only keys given."""
-    errors: dict[str, str] = {}
-    out: dict[str, object] = {}
-    required = {"customer_id", "channel", "category", "severity", "description"}
-    for key, value in values.items():
-        need = key in required
-        if key in ("channel", "category", "severity", "root_cause"):
-            enum = {"channel": COMPLAINT_CHANNEL, "category": COMPLAINT_CATEGORY, "severity": COMPLAINT_SEVERITY,
-                    "root_cause": ROOT_CAUSE}[key]
-            _enum_field(errors, out, key, enum, value, need)
-        elif key in ("description", "demand"):
-            text = strip_control(str(value or ""), multiline=True).strip()
-            if need and not text:
-                errors[key] = _("is required: write down what the customer said") if key == "description" \
-                    else _("is required")
-            out[key] = text or None
-        elif key in ("caller", "caller_phone", "order_no"):
-            text = clean_text(value or "")
-            limit = {"caller": 100, "caller_phone": 32, "order_no": 64}[key]
-            if len(text) > limit:
-                errors[key] = _("is longer than {n} characters").format(n=limit)
-            out[key] = text or None
-        elif key in ("claim_amount", "claim_approved"):
-            try:
-                amount = None if value in (None, "") else to_money(
-                    value if isinstance(value, Decimal) else parse_decimal(value))
-            except ValueError as exc:
-                errors[key] = str(exc)
-                continue
-            if amount is not None and amount < 0:
-                errors[key] = _("cannot be negative")
-            out[key] = amount
-        elif key == "claim_paid_on":
-            try:
-                out[key] = None if value in (None, "") else parse_date(value)
-            except ValueError as exc:
-                errors[key] = str(exc)
-        elif key == "received_at":
-            try:
-                out[key] = None if value in (None, "") else parse_datetime(value).replace(microsecond=0)
-            except ValueError as exc:
-                errors[key] = str(exc)
-        else:
-            out[key] = value
-    if "received_at" in out and out["received_at"] is not None and out["received_at"] > datetime.now():  # type: ignore[operator]
-        errors["received_at"] = _("is in the future")
-    if errors:
-        raise ValidationError(errors)
-    return out
 
 
 def _check_refs(s: Session, ctx: Ctx, values: dict[str, object]) -> None:

@@ -173,6 +173,41 @@ def export_rows(ctx: Ctx, flt: ComplaintFilter, *, columns: list[str] | None = N
         offset += batch
 
 
+LOOKUP_COLUMNS = ["code", "name", "mobile", "phone", "city"]
+
+
+def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
+    """The intake's customer look-up as you type: rows (id, version, code, name, mobile, phone, city).
+
+    A complete phone number is first matched exactly on the indexed phone columns (customers'
+    mobile and phone, contacts' mobile): instant at any size. Anything else, or a number nobody
+    has, goes through the shared customer search (code, name, pinyin, phone fragments)."""
+    from desktop_crm.core.models import Contact
+    from desktop_crm.core.rules.validation import normalize_phone
+    from desktop_crm.core.services import customer_query
+    from desktop_crm.core.services.customer_query import CustomerFilter
+    from desktop_crm.core.services.permissions import customer_scope
+
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    if sum(ch.isdigit() for ch in text) >= 7:
+        try:
+            e164 = normalize_phone(text)
+        except ValueError:
+            e164 = None
+        if e164:
+            with ctx.db.read() as s:
+                ids = select(Customer.id).where(or_(Customer.mobile == e164, Customer.phone == e164)).union(
+                    select(Contact.customer_id).where(Contact.mobile == e164))
+                q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
+                     .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code).limit(limit))
+                rows = [tuple(r) for r in s.execute(q)]
+            if rows:
+                return rows
+    return customer_query.page(ctx, CustomerFilter(search=text), columns=LOOKUP_COLUMNS, limit=limit)
+
+
 def handlers(ctx: Ctx) -> list[tuple[int, str]]:
     """Users the actor may filter by / assign to: active non-viewers in scope."""
     from desktop_crm.core.services.permissions import team_user_ids
@@ -184,3 +219,55 @@ def handlers(ctx: Ctx) -> list[tuple[int, str]]:
             q = q.where(User.id.in_(team_user_ids(ctx.actor)) if ctx.actor.role == "supervisor"
                         else User.id == ctx.actor.id)
         return [(r[0], r[1]) for r in s.execute(q.order_by(User.username))]
+
+
+EXPORT_COLUMNS = ["number", "status", "severity", "category", "channel", "customer_code", "customer_name",
+                  "received_at", "handler", "response_due", "resolution_due", "first_response_at", "resolved_at",
+                  "closed_at", "overdue", "order_no", "satisfaction", "description"]
+_EXPORT_TITLES = {"number": "Number", "status": "Status", "severity": "Severity", "category": "Complaint category",
+                  "channel": "Channel", "customer_code": "Customer code", "customer_name": "Customer",
+                  "received_at": "Received", "handler": "Handler", "response_due": "Response due",
+                  "resolution_due": "Resolution due", "first_response_at": "First response",
+                  "resolved_at": "Resolved at", "closed_at": "Closed at", "overdue": "Overdue",
+                  "order_no": "Order / waybill no", "satisfaction": "Satisfaction",
+                  "description": "What the customer said"}
+
+
+def export_list(ctx: Ctx, flt: ComplaintFilter, path: str, progress=None) -> int:  # noqa: ANN001
+    """The filtered complaint list (in scope, export right required) to .xlsx or .csv; returns the rows."""
+    from pathlib import Path
+
+    from desktop_crm.core.enums import (
+        COMPLAINT_CATEGORY,
+        COMPLAINT_CHANNEL,
+        COMPLAINT_SEVERITY,
+        COMPLAINT_STATE,
+    )
+    from desktop_crm.core.i18n import gettext
+    from desktop_crm.core.reporting.model import Column, Table
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ValidationError({"path": _("use a .xlsx or .csv file name")})
+    enums = {"status": COMPLAINT_STATE, "severity": COMPLAINT_SEVERITY, "category": COMPLAINT_CATEGORY,
+             "channel": COMPLAINT_CHANNEL}
+    kinds = {k: "datetime" for k in ("received_at", "response_due", "resolution_due", "first_response_at",
+                                     "resolved_at", "closed_at")}
+    kinds["satisfaction"] = "int"
+    cols = [Column(k, gettext(_EXPORT_TITLES[k]), kinds.get(k, "text")) for k in EXPORT_COLUMNS]
+    rows = []
+    for r in export_rows(ctx, flt, columns=EXPORT_COLUMNS):
+        row = dict(zip(EXPORT_COLUMNS, r[2:], strict=True))
+        for k, enum in enums.items():
+            row[k] = enum.label(row[k])
+        row["overdue"] = _("Yes") if row["overdue"] else ""
+        rows.append(row)
+    if suffix == ".xlsx":
+        from desktop_crm.core.exporting.excel import write_table_xlsx
+
+        write_table_xlsx(cols, rows, path, sheet_title=_("Complaints"), progress=progress)
+    else:
+        from desktop_crm.core.exporting.csvjson import write_csv
+
+        write_csv(Table(columns=cols, rows=rows), path, progress=progress)
+    return len(rows)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func, select
 
-from desktop_crm.core.i18n import N_, _
+from desktop_crm.core.i18n import N_, gettext
 from desktop_crm.core.models import Customer, Interaction, User, VisitPlan
 from desktop_crm.core.services import reminders
 from desktop_crm.core.services.context import Ctx
@@ -113,4 +113,4 @@ def _figures(s, ctx: Ctx, today: date) -> tuple[Figure, ...]:  # noqa: ANN001
         select(func.count()).where(VisitPlan.done_at >= month_start, owner_scope(ctx.actor, VisitPlan.done_by_id))) or 0
     values["new_customers_month"] = s.scalar(
         select(func.count()).where(Customer.created_at >= month_start, owner_scope(ctx.actor, Customer.owner_id))) or 0
-    return tuple(Figure(k, _(label), values[k]) for k, label in FIGURES if k in values)
+    return tuple(Figure(k, gettext(label), values[k]) for k, label in FIGURES if k in values)

@@ -26,7 +26,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import BigInteger, Integer, case, func, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.enums import GRADE
@@ -41,8 +54,8 @@ from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import require_write
 
 BATCH = 20_000
-STORED = ("grade", "grade_rank", "grade_population", "grade_value", "grade_basis", "grade_as_of", "loyalty",
-          "abc_class")
+STORED = ("grade", "grade_rank", "grade_population", "grade_value", "grade_basis", "loyalty", "abc_class")
+SQLITE_CACHE_KIB = 262_144  # page cache for the big write (per connection, grows only as used)
 
 
 @dataclass(frozen=True)
@@ -104,15 +117,18 @@ def aggregate_query(p: GradingParams):  # noqa: ANN201
     end = p.as_of + timedelta(days=1)
     n12_from = months_before(end, 12)
     amount, cost = type_coerce(Order.amount, BigInteger), type_coerce(Order.cost, BigInteger)
-    in_value = (Order.date >= p.value_from) & (Order.date < end)
-    in_n12 = (Order.date >= n12_from) & (Order.date < end)
+    # the dates are ours (not user text), rendered inline so SQLite folds them: ~40% faster than bound
+    vf, n12f, e = (literal(d, Date, literal_execute=True) for d in (p.value_from, n12_from, end))
+    zero, one = literal_column("0"), literal_column("1")
+    in_value = (Order.date >= vf) & (Order.date < e)
+    in_n12 = (Order.date >= n12f) & (Order.date < e)
     return (select(Order.customer_id,
-                   func.sum(case((in_value, amount), else_=0)),
-                   func.sum(case((in_value, func.coalesce(cost, 0)), else_=0)),
-                   func.sum(case((in_value & cost.is_(None), 1), else_=0)),
-                   func.sum(case((in_n12, 1), else_=0)),
-                   type_coerce(func.min(Order.date), Order.date.type))
-            .where(Order.date < end).group_by(Order.customer_id).order_by(Order.customer_id))
+                   func.sum(case((in_value, amount), else_=zero)),
+                   func.sum(case((in_value, func.coalesce(cost, zero)), else_=zero)),
+                   func.sum(case((in_value & cost.is_(None), one), else_=zero)),
+                   func.sum(case((in_n12, one), else_=zero)),
+                   type_coerce(func.min(Order.date), String))  # raw: ISO text on SQLite, a date on PostgreSQL
+            .where(Order.date < e).group_by(Order.customer_id).order_by(Order.customer_id))
 
 
 def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: bool = False) -> RecomputeResult:  # noqa: ANN001
@@ -125,71 +141,80 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
     with ctx.db.write() as s:
         p = read_params(s, as_of)
         _step(progress, 0, _("Adding up sales…"))
+        conn = s.connection()  # Core rows: no ORM overhead on a million rows
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         agg = {}
-        for cid, sales, cost, nocost, n12, first in s.execute(aggregate_query(p)):
+        for cid, sales, cost, nocost, n12, first in conn.execute(aggregate_query(p)):
             agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)
         timings["aggregate"] = _time.perf_counter() - t0
         _step(progress, 1, _("Ranking customers…"))
-        cols = [getattr(Customer, k) for k in STORED]
-        current = s.execute(select(Customer.id, Customer.code, Customer.status, Customer.grade_pinned,
-                                   type_coerce(Customer.grade_value, BigInteger), *cols[:3], *cols[4:])).all()
+        current = conn.execute(select(
+            Customer.id, Customer.code, Customer.status, type_coerce(Customer.grade_pinned, Integer),
+            type_coerce(Customer.grade_value, BigInteger), Customer.grade, Customer.grade_rank,
+            Customer.grade_population, Customer.grade_basis, Customer.loyalty, Customer.abc_class)).all()
         timings["customers"] = _time.perf_counter() - t0
         basis = p.basis
         if basis == "profit" and any(v[2] for v in agg.values()):
             basis = "sales"  # profit only when every order of the window has a cost
-        zero = (0, 0, 0, 0, None)
-
-        def value_of(cid: int) -> int:
-            a = agg.get(cid, zero)
-            return a[0] - a[1] if basis == "profit" else a[0]
-
-        active = sorted((-value_of(r[0]), r[1], str(r[0]), r[0]) for r in current if r[2] == "active")
+        value = {cid: (a[0] - a[1] if basis == "profit" else a[0]) for cid, a in agg.items()}
+        active = sorted((-value.get(r[0], 0), r[1], str(r[0]), r[0]) for r in current if r[2] == "active")
         n = len(active)
         cut = grade_cutoffs(n, p.grade)
-        rank_of = {}
+        ranked: dict[int, tuple[int, str]] = {}
         for rank, row in enumerate(active, 1):
-            rank_of[row[3]] = rank
+            ranked[row[3]] = (rank, _grade(rank, cut))
         del active
         abc_of = _abc_classes(current, agg, p.abc)
         timings["rank"] = _time.perf_counter() - t0
         _check(progress)
 
         out_grades, out_loyalty, out_abc = dict.fromkeys(GRADES, 0), dict.fromkeys(STAGES, 0), {"A": 0, "B": 0, "C": 0}
-        pinned = 0
+        pinned = changed = 0
         changes: list[dict] = []
+        stage_memo: dict[tuple, str] = {}
+        zero = (0, 0, 0, 0, None)
+        unranked = (None, None)
         for r in current:
-            cid, is_pinned, old_value_cents = r[0], r[3], r[4]
+            cid = r[0]
             a = agg.get(cid, zero)
-            rank = rank_of.get(cid)
-            grade = _grade(rank, cut) if rank is not None else None
-            if is_pinned:
+            rank, grade = ranked.get(cid, unranked)
+            if r[3]:
                 pinned += 1
                 grade = r[5]
-            stage = loyalty_stage(as_of, a[4], a[3], p.loyalty)
+            key = (a[4], a[3])
+            stage = stage_memo.get(key)
+            if stage is None:
+                stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
             cls = abc_of.get(cid, "C")
-            value = value_of(cid)
-            new = (grade, rank, n if rank is not None else None, value, basis, as_of, stage, cls)
-            old = (r[5], r[6], r[7], old_value_cents, r[8], r[9], r[10], r[11])
+            v = value.get(cid, 0)
+            pop = n if rank is not None else None
             if grade:
                 out_grades[grade] += 1
             out_loyalty[stage] += 1
             out_abc[cls] += 1
-            if new != old:
-                changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": new[2],
-                                "grade_value": value, "grade_basis": basis, "grade_as_of": as_of,
-                                "loyalty": stage, "abc_class": cls})
-        del current, rank_of, abc_of
-        timings["classify"] = _time.perf_counter() - t0
-        _write(s, changes, progress)
-        timings["write"] = _time.perf_counter() - t0
-        result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned,
-                                 len(changes))
+            if (grade, rank, pop, v, basis, stage, cls) != (r[5], r[6], r[7], r[4], r[8], r[9], r[10]):
+                changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
+                                "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
+                if len(changes) >= BATCH:
+                    changed += _write(conn, changes, progress)
+        changed += _write(conn, changes, progress)
+        del current, ranked, abc_of, agg, value
+        timings["classify_and_write"] = _time.perf_counter() - t0
+        result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned, changed)
         settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())
         audit.record(s, ctx.actor, "grading", None, "recompute",
                      {"as_of": (None, as_of), "basis": (None, basis), "population": (None, n),
-                      "grades": (None, _counts_text(out_grades)), "changed": (None, len(changes))},
+                      "grades": (None, _counts_text(out_grades)), "changed": (None, changed)},
                      label=_("Grades, loyalty and ABC"))
     return RecomputeResult(**{**result.__dict__, "seconds": _time.perf_counter() - t0, "timings": timings})
+
+
+def _day(value: object) -> date | None:
+    """A DATE column read raw: ISO text (SQLite) or a date (PostgreSQL)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _grade(rank: int, cut: tuple[int, int, int]) -> str:
@@ -219,20 +244,21 @@ def _abc_classes(current, agg: dict, p: ABCParams) -> dict[int, str]:  # noqa: A
     return out
 
 
-def _write(s: Session, changes: list[dict], progress) -> None:  # noqa: ANN001
-    from sqlalchemy import bindparam
-
-    stmt = (update(Customer.__table__).where(Customer.__table__.c.id == bindparam("b_id"))
+def _write(conn, changes: list[dict], progress) -> int:  # noqa: ANN001
+    """One executemany of the changed rows (then the list is emptied); returns how many."""
+    if not changes:
+        return 0
+    tbl = Customer.__table__
+    stmt = (update(tbl).where(tbl.c.id == bindparam("b_id"))
             .values(grade=bindparam("grade"), grade_rank=bindparam("grade_rank", type_=Integer),
                     grade_population=bindparam("grade_population", type_=Integer),
                     grade_value=bindparam("grade_value", type_=BigInteger), grade_basis=bindparam("grade_basis"),
-                    grade_as_of=bindparam("grade_as_of"), loyalty=bindparam("loyalty"),
-                    abc_class=bindparam("abc_class")))
-    conn = s.connection()
-    for i in range(0, len(changes), BATCH):
-        conn.execute(stmt, changes[i:i + BATCH])
-        _step(progress, 2, _("Saving…"), i, len(changes))
-        _check(progress)
+                    loyalty=bindparam("loyalty"), abc_class=bindparam("abc_class")))
+    conn.execute(stmt, changes)
+    n = len(changes)
+    changes.clear()
+    _check(progress)
+    return n
 
 
 def _step(progress, stage: int, message: str, done: int = 0, total: int = 0) -> None:  # noqa: ANN001
@@ -283,8 +309,10 @@ def explain(ctx: Ctx, customer_id: int) -> GradeInfo:
         c = load_visible(s, ctx, customer_id)
         months = int(settings.read(s, "grade_value_months"))
         p = read_params(s, date.today()).grade
+        last = settings.read(s, "grades_recomputed_on")
+        computed_on = date.fromisoformat(str(last)) if last and c.grade_basis else None
         row = (c.grade, c.grade_pinned, c.grade_note or "", c.grade_rank, c.grade_population, c.grade_value,
-               c.grade_basis, c.grade_as_of, c.loyalty, c.abc_class, c.status)
+               c.grade_basis, computed_on, c.loyalty, c.abc_class, c.status)
     grade, pinned, note, rank, n, value, basis, as_of, loyalty, abc, status = row
     return GradeInfo(grade, pinned, note, rank, n, value, basis, months, as_of, loyalty, abc,
                      explanation_text(grade, pinned, note, rank, n, value, basis, months, as_of, status, p))

@@ -190,8 +190,20 @@ def _rest(s: Session, ctx: Ctx, user_id: int, rest_to: int | None) -> tuple[int,
             audit.record(s, ctx.actor, "complaint", c.id, "assign", {"handler_id": (user_id, rest_to)},
                          label=c.number)
             c.handler_id, c.updated_at, c.updated_by_id = rest_to, now, ctx.actor.id
+            _complaint_event(s, ctx, c.id, now, rest_to)
             complaints += 1
     return len(visit_ids), int(follow or 0), complaints
+
+
+def _complaint_event(s: Session, ctx: Ctx, complaint_id: int, at: datetime, handler_id: int | None) -> None:
+    """The complaint's own timeline shows the reassignment too."""
+    try:
+        from desktop_crm.core.models import ComplaintEvent
+    except ImportError:
+        return
+    who = s.scalar(select(User.display_name).where(User.id == handler_id)) if handler_id else None
+    s.add(ComplaintEvent(complaint_id=complaint_id, at=at, user_id=ctx.actor.id, kind="assign",
+                         note=_("Handler: {who} (handover of a leaving user)").format(who=who or _("nobody"))))
 
 
 def _deactivate(s: Session, ctx: Ctx, u: User) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.errors import PermissionDenied, ValidationError
-from desktop_crm.core.i18n import N_, _
+from desktop_crm.core.i18n import N_, _, gettext
 from desktop_crm.core.models import Contact, Customer, Interaction, ReminderDismissal, User, VisitPlan
 from desktop_crm.core.models.visits import month_day
 from desktop_crm.core.rules import reminders as rules
@@ -95,7 +95,7 @@ def _dismissed(s: Session, user_id: int, today: date) -> set[tuple[str, int]]:
 
 def _group(kind: str, items: list[Reminder], count: int | None = None) -> Group:
     items.sort(key=lambda r: (r.due, r.customer_code))
-    return Group(kind, _(GROUP_TITLES[kind]), len(items) if count is None else count, tuple(items[:PER_GROUP]))
+    return Group(kind, gettext(GROUP_TITLES[kind]), len(items) if count is None else count, tuple(items[:PER_GROUP]))
 
 
 def _follow_ups(s: Session, uid: int, today: date) -> Group:
@@ -122,13 +122,16 @@ def _visits(s: Session, uid: int, today: date) -> Group:
     return _group("visit", items, count)
 
 
+def customer_birthdays(uid: int, mds: list[int]):  # noqa: ANN201 - a Select (uses ix_customers_owner_birthday_md)
+    return (select(Customer.id, Customer.code, Customer.name, Customer.birthday)
+            .where(Customer.owner_id == uid, month_day(Customer.birthday).in_(mds), Customer.kind == "individual",
+                   Customer.status.not_in(("lost", "invalid"))))
+
+
 def _birthdays(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group:
     mds = window_month_days(today, p.birthday_days)
     items: list[Reminder] = []
-    for cid, code, name, born in s.execute(
-            select(Customer.id, Customer.code, Customer.name, Customer.birthday)
-            .where(Customer.owner_id == uid, month_day(Customer.birthday).in_(mds), Customer.kind == "individual",
-                   Customer.status.not_in(("lost", "invalid")))):
+    for cid, code, name, born in s.execute(customer_birthdays(uid, mds)):
         up = rules.upcoming_birthday(born, today, p)
         if up is not None and ("birthday", cid) not in hidden:
             items.append(Reminder("birthday", up.on, cid, code, name,
@@ -144,21 +147,27 @@ def _birthdays(s: Session, uid: int, today: date, p: rules.ReminderParams, hidde
     return _group("birthday", items)
 
 
+def _hidden_ids(hidden: set, kind: str) -> list[int]:
+    return [ref for k, ref in hidden if k == kind]
+
+
 def _key_not_contacted(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group:
     limit_at = datetime.combine(today - timedelta(days=p.not_contacted_days - 1), datetime.min.time())
     cond = and_(Customer.owner_id == uid, Customer.grade.in_(KEY_GRADES),
                 or_(Customer.last_contact_at.is_(None), Customer.last_contact_at < limit_at),
-                Customer.status.not_in(("lost", "invalid")))
+                Customer.status.not_in(("lost", "invalid")), Customer.id.not_in(_hidden_ids(hidden, "key_no_contact")))
+    count = s.scalar(select(func.count()).where(cond)) or 0
     items = []
     for cid, code, name, last in s.execute(select(Customer.id, Customer.code, Customer.name, Customer.last_contact_at)
-                                           .where(cond)):
-        if ("key_no_contact", cid) in hidden or not rules.not_contacted(last, today, p):
+                                           .where(cond).order_by(Customer.last_contact_at.asc().nulls_first(),
+                                                                 Customer.id).limit(PER_GROUP)):
+        if not rules.not_contacted(last, today, p):
             continue
         since = rules.days_since(last, today)
         title = _("Never contacted") if since is None else _("Not contacted for {n} days").format(n=since)
         due = today if last is None else last.date() + timedelta(days=p.not_contacted_days)
         items.append(Reminder("key_no_contact", due, cid, code, name, title, cid, due < today, uid))
-    return _group("key_no_contact", items)
+    return _group("key_no_contact", items, count)
 
 
 def _churn(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group | None:
@@ -167,17 +176,20 @@ def _churn(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: s
     except ImportError:  # orders not installed
         return None
     since = today - timedelta(days=p.no_order_days - 1)
+    cond = and_(Customer.owner_id == uid, Customer.status == "active",
+                ~exists().where(Order.customer_id == Customer.id, Order.date >= since),
+                Customer.id.not_in(_hidden_ids(hidden, "churn")))
+    count = s.scalar(select(func.count()).where(cond)) or 0
     last = select(func.max(Order.date)).where(Order.customer_id == Customer.id).correlate(Customer).scalar_subquery()
-    rows = s.execute(select(Customer.id, Customer.code, Customer.name, last)
-                     .where(Customer.owner_id == uid, Customer.status == "active",
-                            ~exists().where(Order.customer_id == Customer.id, Order.date >= since)))
+    rows = s.execute(select(Customer.id, Customer.code, Customer.name, last).where(cond)
+                     .order_by(Customer.id).limit(PER_GROUP))
     items = []
     for cid, code, name, last_order in rows:
-        if ("churn", cid) in hidden or not rules.no_order(last_order, today, p):
+        if not rules.no_order(last_order, today, p):
             continue
         title = _("No order yet") if last_order is None else _("No order since {date}").format(date=last_order)
         items.append(Reminder("churn", today, cid, code, name, title, cid, False, uid))
-    return _group("churn", items)
+    return _group("churn", items, count)
 
 
 def _contracts(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group | None:

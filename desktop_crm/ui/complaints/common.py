@@ -21,13 +21,13 @@ from desktop_crm.core.i18n import N_, gettext
 ENUMS: dict[str, Enum] = {"status": COMPLAINT_STATE, "channel": COMPLAINT_CHANNEL, "category": COMPLAINT_CATEGORY,
                           "severity": COMPLAINT_SEVERITY, "root_cause": ROOT_CAUSE}
 TITLES = {
-    "number": N_("Number"), "status": N_("Status"), "severity": N_("Severity"), "category": N_("Category"),
+    "number": N_("Number"), "status": N_("Status"), "severity": N_("Severity"), "category": N_("Complaint category"),
     "channel": N_("Channel"), "customer_code": N_("Customer code"), "customer_name": N_("Customer"),
     "received_at": N_("Received"), "handler": N_("Handler"), "next_due": N_("Time left"),
     "overdue": N_("Overdue"), "order_no": N_("Order / waybill no"), "description": N_("What the customer said"),
     "demand": N_("Demand"), "response_due": N_("Response due"), "resolution_due": N_("Resolution due"),
-    "first_response_at": N_("First response"), "accepted_at": N_("Accepted"), "resolved_at": N_("Resolved"),
-    "closed_at": N_("Closed"), "satisfaction": N_("Satisfaction"), "solution_plan": N_("Solution plan"),
+    "first_response_at": N_("First response"), "accepted_at": N_("Accepted at"), "resolved_at": N_("Resolved at"),
+    "closed_at": N_("Closed at"), "satisfaction": N_("Satisfaction"), "solution_plan": N_("Solution plan"),
     "result": N_("Result"), "compensation": N_("Compensation"), "customer_informed_at": N_("Customer informed"),
     "root_cause": N_("Root cause"), "claim_amount": N_("Amount claimed"), "claim_approved": N_("Amount approved"),
     "claim_paid_on": N_("Claim paid on"), "received_by": N_("Received by"), "department": N_("Department"),
@@ -40,6 +40,10 @@ STATUS_COLOURS = {"registered": "#1f5fa8", "accepted": "#1f5fa8", "processing": 
 RED, AMBER, GREEN = "#b00020", "#c25e00", "#1b7f3b"
 
 
+SOURCES = {"desk": N_("Service desk"), "import": N_("Import"), "cli": N_("Command line"), "visit": N_("Return visit"),
+           "interaction": N_("Interaction")}
+
+
 def title(key: str) -> str:
     return gettext(TITLES.get(key, key))
 
@@ -49,6 +53,8 @@ def text_of(key: str, value: object) -> str:
         return ""
     if key in ENUMS:
         return ENUMS[key].label(str(value))
+    if key == "source":
+        return gettext(SOURCES.get(str(value), str(value)))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, Decimal):

@@ -28,20 +28,14 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.core.errors import CrmError, ValidationError
 from desktop_crm.core.i18n import _
-from desktop_crm.core.services import complaints, customer_query, settings
-from desktop_crm.core.services.customer_query import CustomerFilter
+from desktop_crm.core.services import complaints, complaints_query, settings
 from desktop_crm.ui.complaints import common
 from desktop_crm.ui.complaints.phrase_panel import PhrasePanel
 
-LOOKUP_COLUMNS = ["code", "name", "mobile", "phone", "city"]
-LOOKUP_LIMIT = 8
 
-
-def find_customers(ctx, text: str, limit: int = LOOKUP_LIMIT) -> list[tuple]:  # noqa: ANN001
-    """Customers matching a phone fragment, a name, a code or pinyin (the shared customer search)."""
-    if len(text.strip()) < 2:
-        return []
-    return customer_query.page(ctx, CustomerFilter(search=text.strip()), columns=LOOKUP_COLUMNS, limit=limit)
+def find_customers(ctx, text: str, limit: int = 8) -> list[tuple]:  # noqa: ANN001
+    """Customers matching a phone number or fragment, a name, a code or pinyin."""
+    return complaints_query.lookup_customers(ctx, text, limit)
 
 
 class IntakeDialog(QDialog):
@@ -150,7 +144,8 @@ class IntakeDialog(QDialog):
         self._debounce.timeout.connect(self.run_lookup)
         self.lookup.textEdited.connect(lambda _t: self._debounce.start())
         self.lookup.returnPressed.connect(self._pick_first)
-        self.lookup.installEventFilter(self)
+        for w in (self.lookup, self.description, self.demand, self.order_no, self.caller, self.caller_phone):
+            w.installEventFilter(self)
         self.results.itemActivated.connect(self._pick)
         self.results.itemClicked.connect(self._pick)
         self.new_customer_button.clicked.connect(self.create_customer)
@@ -171,6 +166,12 @@ class IntakeDialog(QDialog):
 
     # -- look-up ---------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        if event.type() in (event.Type.KeyPress, event.Type.ShortcutOverride) \
+                and event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+            if event.type() == event.Type.KeyPress:
+                self.save()
+            event.accept()
+            return True  # text fields would otherwise take Ctrl+Enter as a line break
         if obj is self.lookup and event.type() == event.Type.KeyPress and event.key() == Qt.Key_Down \
                 and self.results.count():
             self.results.setFocus()

@@ -68,6 +68,7 @@ class MoveDialog(QDialog):
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setCalendarPopup(True)
         self._row(form, "at", self.at)
+        self.opened_at = self.at.dateTime().toPython().replace(second=0, microsecond=0)
         layout.addLayout(form)
         self.general = QLabel()
         self.general.setStyleSheet("color: #b00020;")
@@ -112,8 +113,9 @@ class MoveDialog(QDialog):
             msg.setVisible(False)
         self.general.setVisible(False)
         try:
+            at = self.at.dateTime().toPython().replace(second=0, microsecond=0)
             complaint_workflow.move(self.ctx, self.complaint_id, self.move.to_state, note=self.note.toPlainText(),
-                                    at=self.at.dateTime().toPython().replace(second=0, microsecond=0),
+                                    at=None if at == self.opened_at else at,
                                     version=self.version, **self.values())
         except ValidationError as exc:
             rest = []

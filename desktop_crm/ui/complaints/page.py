@@ -102,7 +102,7 @@ class ComplaintPage(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         tl_head = QHBoxLayout()
-        tl_head.addWidget(QLabel(_("Timeline")))
+        tl_head.addWidget(QLabel(_("Handling timeline")))
         tl_head.addStretch(1)
         self.note_button = QPushButton(_("Add note…"))
         self.assign_button = QPushButton(_("Assign…"))
@@ -147,7 +147,7 @@ class ComplaintPage(QWidget):
             else:
                 step = _("Note")
             rows.append((e.at, e.user, step, e.note))
-        fill_table(self.timeline, rows, widths=[120, 80, 170])
+        fill_table(self.timeline, rows, widths=[115, 70, 140])
         self.timeline.resizeRowsToContents()
         self._build_moves()
 

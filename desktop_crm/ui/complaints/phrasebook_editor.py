@@ -43,7 +43,7 @@ class PhrasebookEditor(QDialog):
         self.reset_button = QPushButton(_("Reset to shipped phrases…"))
         top.addWidget(self.reset_button)
         layout.addLayout(top)
-        self.table = readonly_table([_("Situation"), "#", _("Say"), _("Never say"), _("Active")])
+        self.table = readonly_table([_("Situation"), "#", _("Say"), _("Never say"), _("In use")])
         self.table.setObjectName("phrase_table")
         layout.addWidget(self.table, 1)
 
@@ -61,7 +61,7 @@ class PhrasebookEditor(QDialog):
         self.avoid.setObjectName("phrase_avoid")
         self.avoid.setMaximumHeight(50)
         self.avoid.setTabChangesFocus(True)
-        self.active = QCheckBox(_("Active"))
+        self.active = QCheckBox(_("In use"))
         self.active.setChecked(True)
         form.addRow(_("Situation"), self.situation)
         form.addRow(_("Order"), self.position)

@@ -34,7 +34,7 @@ COLUMNS = ["number", "next_due", "status", "severity", "category", "customer_nam
            "channel", "order_no", "description"]
 FETCH = [*COLUMNS, "overdue"]  # an extra value for the colours
 RECEIVED = 2 + COLUMNS.index("received_at")
-WIDTHS = {"number": 130, "next_due": 130, "status": 80, "severity": 70, "category": 110, "customer_name": 200,
+WIDTHS = {"number": 130, "next_due": 140, "status": 115, "severity": 70, "category": 110, "customer_name": 200,
           "received_at": 120, "handler": 90, "channel": 70, "order_no": 110}
 
 
@@ -133,7 +133,10 @@ class ComplaintsView(QWidget):
         self.open_button = QPushButton(_("Open"))
         self.assign_button = QPushButton(_("Assign…"))
         self.phrases_button = QPushButton(_("Phrasebook…"))
-        for b in (self.new_button, self.open_button, self.assign_button, self.phrases_button):
+        self.import_button = QPushButton(_("Import complaints…"))
+        self.export_button = QPushButton(_("Export list…"))
+        for b in (self.new_button, self.open_button, self.assign_button, self.export_button, self.import_button,
+                  self.phrases_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.count_label = QLabel()
@@ -143,6 +146,8 @@ class ComplaintsView(QWidget):
         self.new_button.setVisible(writer)
         self.assign_button.setVisible(writer and ctx.actor.at_least("supervisor"))
         self.phrases_button.setVisible(ctx.actor.role == "admin")
+        self.import_button.setVisible(writer and ctx.actor.at_least("supervisor"))
+        self.export_button.setVisible(writer or ctx.actor.can_export)
 
         self.model = LazyTableModel(self.data.source(), parent=self)
         self.table = QTableView()
@@ -184,6 +189,8 @@ class ComplaintsView(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.assign_button.clicked.connect(self.assign_selected)
         self.phrases_button.clicked.connect(self.edit_phrasebook)
+        self.import_button.clicked.connect(self.import_complaints)
+        self.export_button.clicked.connect(self.export_list)
         new_act = QAction(self)
         new_act.setShortcut(QKeySequence.New)
         new_act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
@@ -255,3 +262,29 @@ class ComplaintsView(QWidget):
         from desktop_crm.ui.complaints.phrasebook_editor import PhrasebookEditor
 
         PhrasebookEditor(self.ctx, self).exec()
+
+    def import_complaints(self) -> None:
+        """The shared import dialog (same modes, dry run, error workbook), set to complaints."""
+        from desktop_crm.ui.customers.import_dialog import ImportDialog
+
+        dlg = ImportDialog(self.ctx, self)
+        if dlg.kind.findData("complaints") < 0:
+            dlg.kind.addItem(_("Complaints"), "complaints")
+        dlg.kind.setCurrentIndex(dlg.kind.findData("complaints"))
+        dlg.setWindowTitle(_("Import complaints"))
+        dlg.exec()
+        self.refresh()
+
+    def export_list(self) -> None:
+        """The list as filtered (and within the user's scope) to .xlsx or .csv, in the background."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_crm.ui.tasks import run_task
+
+        path, _f = QFileDialog.getSaveFileName(self, _("Export list…"), "complaints.xlsx",
+                                               "Excel (*.xlsx);;CSV (*.csv)")
+        if not path:
+            return
+        flt = self.current_filter()
+        run_task(self, _("Export list…"), lambda progress: complaints_query.export_list(self.ctx, flt, path, progress),
+                 on_done=lambda n: self.nav.notify(_("{n} complaints exported.").format(n=n)))

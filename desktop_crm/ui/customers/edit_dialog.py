@@ -178,14 +178,16 @@ class CustomerDialog(QDialog):
             return False
         if self.saved.warnings:
             self.show_errors({}, self.saved.warnings)
-            QMessageBox.information(self, _("Saved with warnings"), "\n".join(
-                f"{self.editor(k).f.title if k in self.group_of else k}: {v}" for k, v in self.saved.warnings.items()))
+            self.tell_warnings("\n".join(f"{self.editor(k).f.title if k in self.group_of else k}: {v}"
+                                          for k, v in self.saved.warnings.items()))
         self.accept()
         return True
 
+    def tell_warnings(self, text: str) -> None:
+        QMessageBox.information(self, _("Saved with warnings"), text)
+
     def _duplicates(self, exc: DuplicateWarning) -> bool:
-        dialog = DuplicateDialog(exc.matches, self)
-        dialog.exec()
+        dialog = self.duplicate_dialog(exc.matches)
         if dialog.choice == "save":
             return self.save(allow_duplicates=True)
         if dialog.choice == "open" and dialog.chosen_id is not None:
@@ -194,14 +196,22 @@ class CustomerDialog(QDialog):
             self.reject()
         return False
 
+    def duplicate_dialog(self, matches: list[dict]) -> DuplicateDialog:
+        dialog = DuplicateDialog(matches, self)
+        dialog.exec()
+        return dialog
+
     def _conflict(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Warning, _("Changed by someone else"), message, QMessageBox.Cancel, self)
-        reload_button = box.addButton(_("Reload"), QMessageBox.AcceptRole)
-        box.exec()
-        if box.clickedButton() is reload_button:
+        if self.ask_reload(message):
             self.reload()
         else:
             self.error.setText(message)
+
+    def ask_reload(self, message: str) -> bool:
+        box = QMessageBox(QMessageBox.Warning, _("Changed by someone else"), message, QMessageBox.Cancel, self)
+        reload_button = box.addButton(_("Reload"), QMessageBox.AcceptRole)
+        box.exec()
+        return box.clickedButton() is reload_button
 
     def reload(self) -> None:
         if self.detail is not None:

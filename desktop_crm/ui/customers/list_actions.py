@@ -46,16 +46,48 @@ def export_function():  # noqa: ANN201
 
 def _call_export(fn, ctx, flt: CustomerFilter, path: str, columns: list[str], sort: str, descending: bool,  # noqa: ANN001
                  ids: list[int] | None, progress) -> object:  # noqa: ANN001
-    """Pass what the exporter accepts (its signature may still grow)."""
+    """The whole list through the exporter; a selection row by row through the same writers."""
+    if ids is not None:
+        return export_selection(ctx, ids, columns, path, progress)
     params = inspect.signature(fn).parameters
-    kwargs: dict[str, object] = {}
-    for name, value in (("columns", columns), ("sort", sort), ("descending", descending), ("progress", progress),
-                        ("ids", ids)):
-        if name in params:
-            kwargs[name] = value
-    if ids is not None and "ids" not in params:
-        raise RuntimeError(_("Exporting a selection is not available yet."))
-    return fn(ctx, flt, path, **kwargs)
+    given = {"flt": flt, "path": path, "columns": columns, "sort": sort, "descending": descending,
+             "progress": progress}
+    return fn(ctx, **{k: v for k, v in given.items() if k in params})
+
+
+def export_selection(ctx, ids: list[int], columns: list[str], path: str, progress=None) -> int:  # noqa: ANN001
+    """Selected customers (as shown: same columns and labels as the list export)."""
+    from desktop_crm.core.errors import Cancelled, ValidationError
+    from desktop_crm.core.exporting import lists
+    from desktop_crm.core.reporting.model import Column, Table
+    from desktop_crm.core.services import customers
+    from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD
+    from desktop_crm.core.services.permissions import require_export
+
+    require_export(ctx.actor)
+    suffix = path.lower().rsplit(".", 1)[-1]
+    if suffix not in ("xlsx", "csv"):
+        raise ValidationError({"path": _("use a .xlsx or .csv file name")})
+    fields = [CUSTOMER_FIELD[c] for c in columns]
+    rows = []
+    for i, cid in enumerate(ids):
+        if progress is not None:
+            if progress.cancelled():
+                raise Cancelled()
+            progress.step(i, len(ids))
+        d = customers.get_customer(ctx, cid)
+        rows.append({f.key: (d.owner_name or None) if f.key == "owner" else lists.shown_value(f, d[f.key])
+                     for f in fields})
+    cols = [Column(f.key, _(f.label), lists.column_kind(f)) for f in fields]
+    if suffix == "xlsx":
+        from desktop_crm.core.exporting.excel import write_table_xlsx
+
+        write_table_xlsx(cols, rows, path, sheet_title=_("Customers"))
+    else:
+        from desktop_crm.core.exporting.csvjson import write_csv
+
+        write_csv(Table(columns=cols, rows=rows), path)
+    return len(rows)
 
 
 def export(view, *, selection: bool) -> None:  # noqa: ANN001
@@ -68,6 +100,8 @@ def export(view, *, selection: bool) -> None:  # noqa: ANN001
         ids = _need_selection(view)
         if not ids:
             return
+        if len(ids) >= view.data.total:
+            ids = None  # everything is selected: the list export streams it
     path, chosen = QFileDialog.getSaveFileName(
         view, _("Export customers"), "customers.xlsx", _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
     if not path:

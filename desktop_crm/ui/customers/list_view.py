@@ -92,6 +92,8 @@ class CustomerListView(QWidget):
         export_menu = QMenu(self.export_button)
         self.export_selection_action = export_menu.addAction(_("Export selection…"))
         self.export_list_action = export_menu.addAction(_("Export list…"))
+        self.list_pdf_action = export_menu.addAction(_("List to PDF…"))
+        self.print_list_action = export_menu.addAction(_("Print list…"))
         self.export_button.setMenu(export_menu)
         self.import_button = QPushButton(_("Import customers…"))
         for b in (self.new_button, self.open_button, self.transfer_button, self.status_button):
@@ -150,6 +152,8 @@ class CustomerListView(QWidget):
         self.status_button.clicked.connect(lambda: list_actions.status_selection(self))
         self.export_selection_action.triggered.connect(lambda: list_actions.export(self, selection=True))
         self.export_list_action.triggered.connect(lambda: list_actions.export(self, selection=False))
+        self.list_pdf_action.triggered.connect(lambda: self._list_output("pdf"))
+        self.print_list_action.triggered.connect(lambda: self._list_output("print"))
         self.import_button.clicked.connect(lambda: list_actions.import_customers(self))
         new_act = QAction(self)
         new_act.setShortcut(QKeySequence.New)
@@ -208,6 +212,11 @@ class CustomerListView(QWidget):
     def activated(self) -> None:
         self.search.setFocus()
 
+    def _list_output(self, how: str) -> None:
+        from desktop_crm.ui.reports.list_output import customer_list_output
+
+        customer_list_output(self, how)
+
     # -- saved filters -------------------------------------------------------------------
     def _reload_saved(self, select: str | None = None) -> None:
         self.saved.blockSignals(True)
@@ -260,6 +269,8 @@ class CustomerListView(QWidget):
 
     # -- columns and sorting -------------------------------------------------------------
     def _sort(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(self.data.columns):
+            self.data.sort_key, self.data.descending = self.data.columns[section], order == Qt.DescendingOrder
         self.model.sort(section, order)
 
     def _apply_widths(self) -> None:

@@ -10,6 +10,8 @@ import importlib
 TABS: list[str] = [
     "desktop_crm.ui.complaints.customer_tab:complaints_tab",
     "desktop_crm.ui.visits.timeline_tab:timeline_tab",
+    "desktop_crm.ui.orders.customer_tabs:orders_tab",
+    "desktop_crm.ui.orders.customer_tabs:contracts_tab",
 ]
 
 

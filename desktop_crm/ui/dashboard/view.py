@@ -51,7 +51,7 @@ class ReminderTree(QTreeWidget):
         self.setAlternatingRowColors(True)
         header = self.header()
         header.setSectionResizeMode(QHeaderView.Interactive)
-        header.resizeSection(0, 150)
+        header.resizeSection(0, 200)
         header.resizeSection(1, 230)
         header.resizeSection(2, 300)
 
@@ -62,8 +62,10 @@ class ReminderTree(QTreeWidget):
         for title, count, items in groups:
             top = QTreeWidgetItem([f"{title} ({count})", "", "", ""])
             top.setFont(0, bold)
-            top.setFirstColumnSpanned(True)
+            if not count:
+                top.setForeground(0, QBrush(QColor("#888888")))
             self.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)
             for r in items:
                 due = r.due.isoformat()
                 if r.overdue:
@@ -79,8 +81,8 @@ class ReminderTree(QTreeWidget):
                 top.addChild(child)
             if count > len(items):
                 more = QTreeWidgetItem([_("… and {n} more").format(n=count - len(items))])
-                more.setFirstColumnSpanned(True)
                 top.addChild(more)
+                more.setFirstColumnSpanned(True)
             top.setExpanded(count > 0)
 
     def current(self) -> reminders.Reminder | None:
@@ -171,6 +173,10 @@ class DashboardView(QWidget):
         d = self.data
         self.heading.setText(_("{user}: {n} items due").format(user=self.ctx.actor.label, n=d.total_due))
         self.tree.fill([(g.title, g.count, g.items) for g in d.groups], d.today)
+        first = next((self.tree.topLevelItem(i).child(0) for i in range(self.tree.topLevelItemCount())
+                      if self.tree.topLevelItem(i).childCount()), None)
+        if first is not None and self.tree.current() is None:
+            self.tree.setCurrentItem(first)
         if self.lead:
             self._fill_figures(d)
             total = sum(t.overdue_follow_ups + t.overdue_visits for t in d.team)

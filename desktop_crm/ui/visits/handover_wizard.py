@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.core.enums import GRADE
 from desktop_crm.core.errors import CrmError
-from desktop_crm.core.i18n import _
+from desktop_crm.core.i18n import _, gettext
 from desktop_crm.core.services import handover, users
 
 POOL_KEY = -1  # list/combo data for "the customer pool"
@@ -98,7 +98,7 @@ class SplitPage(QWizardPage):
         side = QFormLayout()
         self.rule = QComboBox()
         for key, label in handover.RULES:
-            self.rule.addItem(_(label), key)
+            self.rule.addItem(gettext(label), key)
         self.propose_button = QPushButton(_("Propose"))
         self.propose_button.clicked.connect(self.propose)
         side.addRow(_("Rule"), self.rule)
@@ -111,6 +111,9 @@ class SplitPage(QWizardPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        for col, width in ((0, 90), (2, 90), (3, 130), (4, 130)):
+            self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
         hand = QHBoxLayout()
         hand.addWidget(QLabel(_("Selected rows go to")))

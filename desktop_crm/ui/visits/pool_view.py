@@ -3,6 +3,7 @@ manager returns customers with no interaction for N days to the pool in one acti
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -50,6 +51,7 @@ class PoolView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.AscendingOrder)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(lambda index: self.nav.open_customer(self.model.id_at(index.row())))
         for col, width in enumerate((90, 240, 80, 80, 110, 90, 110, 130, 130)):

@@ -51,7 +51,8 @@ class TimelineTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.Stretch)
         for col, width in ((0, 130), (1, 90), (2, 260), (4, 90)):
@@ -74,8 +75,9 @@ class TimelineTab(QWidget):
                 if e.kind in KIND_COLOURS and col < 3:
                     item.setForeground(QBrush(QColor(KIND_COLOURS[e.kind])))
                 item.setData(Qt.UserRole, row)
+                if len(value) > 40:
+                    item.setToolTip(value)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
 
     def open_row(self, row: int, _col: int) -> None:
         e = self.entries[row]

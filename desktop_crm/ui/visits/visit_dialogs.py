@@ -222,3 +222,22 @@ class CompleteVisitDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+def plan_for_list(view) -> None:  # noqa: ANN001
+    """For the customer list (a menu line there): plan return visits for the selected customers, or
+    for every customer of the current filter when nothing is selected (e.g. last month's new ones)."""
+    from desktop_crm.core.services import customer_query
+
+    ids = view.selected_ids()
+    label = _("{n} selected customers").format(n=len(ids))
+    if not ids:
+        try:
+            ids = customer_query.ids(view.ctx, view.data.flt)
+        except CrmError as exc:
+            view.nav.notify(str(exc))
+            return
+        label = _("{n} customers of the current list").format(n=len(ids))
+    dialog = PlanVisitDialog(view.ctx, ids, view, label=label)
+    if dialog.exec():
+        view.nav.notify(_("{n} return visits planned.").format(n=len(dialog.created)))

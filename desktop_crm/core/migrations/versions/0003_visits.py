@@ -141,7 +141,7 @@ def upgrade() -> None:
     # Care-reminder look-ups on the customer archive (plain and portable expression indexes).
     op.create_index("ix_customers_owner_grade_contact", "customers", ["owner_id", "grade", "last_contact_at"])
     op.create_index("ix_customers_owner_birthday_md", "customers", [sa.column("owner_id"), _month_day("birthday")])
-    op.create_index("ix_contacts_birthday_md", "contacts", [_month_day("birthday")])
+    op.create_index("ix_contacts_birthday_md", "contacts", [_month_day("birthday"), sa.column("customer_id")])
 
 
 def downgrade() -> None:

@@ -131,13 +131,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("grade_population", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("grade_value", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("grade_basis", sa.String(length=8), nullable=True))
-        batch_op.add_column(sa.Column("grade_as_of", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("abc_class", sa.String(length=1), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        for name in ("abc_class", "grade_as_of", "grade_basis", "grade_value", "grade_population", "grade_rank"):
+        for name in ("abc_class", "grade_basis", "grade_value", "grade_population", "grade_rank"):
             batch_op.drop_column(name)
     op.drop_table("opportunity_actions")
     op.drop_table("opportunity_stages")

@@ -1,0 +1,71 @@
+"""`report NAME --from DATE --to DATE [--scope …] [--by FIELD] [--years N] [--target AMOUNT] --out FILE`
+and `report pack --month YYYY-MM --out FILE.pdf|.xlsx [--reports a,b,…]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop_crm.cli import CliError
+from desktop_crm.core.reporting.builders import pack, registry
+from desktop_crm.core.reporting.builders.params import PRESETS, ReportParams, parse_amount, preset
+from desktop_crm.core.rules.parsing import parse_date
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    names = [*registry.REPORTS, "pack"]
+    p = sub.add_parser(
+        "report", help="reports: " + " ".join(names),
+        description="Compute a report and write it to .xlsx, .pdf, .csv or .json; "
+                    "`report pack --month YYYY-MM --out FILE.pdf|.xlsx` writes the monthly pack.")
+    p.add_argument("name", choices=names, metavar="NAME", help=" | ".join(names))
+    p.add_argument("--from", dest="date_from", help="first day of the period (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="last day of the period (YYYY-MM-DD)")
+    p.add_argument("--period", choices=[k for k, _l in PRESETS], help="a period preset instead of --from/--to")
+    p.add_argument("--scope", default="all", help="all | department:NAME | owner:USER | category:NAME")
+    p.add_argument("--by", help="composition: category | kind | status | grade | source | region")
+    p.add_argument("--years", type=int, help="seasonal: N full calendar years back from the period's end")
+    p.add_argument("--target", help="seasonal: the annual target amount")
+    p.add_argument("--month", help="pack: the month, YYYY-MM")
+    p.add_argument("--reports", help="pack: comma-separated report names (default: the remembered set)")
+    p.add_argument("--remember", action="store_true", help="pack: remember --reports as the pack's set")
+    p.add_argument("--out", required=True, help="output file: .xlsx, .pdf, .csv or .json (pack: .pdf or .xlsx)")
+    p.set_defaults(func=cmd_report)
+
+
+def _date(text: str | None, option: str):  # noqa: ANN202
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise CliError(f"{option}: {exc}", 2) from None
+
+
+def cmd_report(args: argparse.Namespace, env) -> int:  # noqa: ANN001
+    if args.name == "pack":
+        return _pack(args, env)
+    if args.period:
+        d0, d1 = preset(args.period)
+    else:
+        if not args.date_from or not args.date_to:
+            raise CliError("give --from and --to (or --period)", 2)
+        d0, d1 = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    params = ReportParams(d0, d1, args.scope or "all", by=args.by, years=args.years,
+                          target=parse_amount(args.target))
+    report = registry.build(env.ctx, args.name, params)
+    path = registry.write(env.ctx, report, args.out)
+    print(f"{path}  ({report.total_rows()} rows)", file=sys.stderr)
+    return 0
+
+
+def _pack(args: argparse.Namespace, env) -> int:  # noqa: ANN001
+    if not args.month:
+        raise CliError("report pack needs --month YYYY-MM", 2)
+    keys = [k.strip() for k in args.reports.split(",") if k.strip()] if args.reports else None
+    if keys:
+        for k in keys:
+            registry.report_def(k)
+        if args.remember:
+            pack.remember(env.ctx, keys)
+    path = pack.write_pack(env.ctx, args.month, args.out, keys, args.scope or "all")
+    print(str(path), file=sys.stderr)
+    return 0

@@ -1,0 +1,214 @@
+"""Every role × every read path sees exactly its scope (DOMAIN §1); every write outside scope is refused.
+
+World: five customers — owned by rep1, rep2 (市场销售部), rep3 (客户服务部), sup_sales, and one in the
+pool — each with a contact, an order (distinct amounts), a contract, an opportunity, an interaction,
+a planned visit and a complaint. Expected scopes are written out by hand from DOMAIN §1, not derived
+from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from desktop_crm.core.errors import CrmError, NotFound, PermissionDenied
+from desktop_crm.core.services import (
+    audit_query,
+    complaints,
+    complaints_query,
+    contacts,
+    contracts,
+    customer_history,
+    customer_query,
+    customers,
+    dashboard,
+    interactions,
+    metrics,
+    opportunities,
+    orders,
+    pool,
+    safety,
+    transfers,
+    visits,
+)
+from desktop_crm.core.services.customer_query import CustomerFilter
+
+OWNERS = ["rep1", "rep2", "rep3", "sup_sales", None]
+ALL = {"rep1", "rep2", "rep3", "sup_sales", "pool"}
+# DOMAIN §1: staff own + pool; supervisor department + pool; manager/admin/viewer all.
+SCOPE = {
+    "admin": ALL, "manager": ALL, "viewer": ALL,
+    "sup_sales": {"rep1", "rep2", "sup_sales", "pool"},
+    "sup_service": {"rep3", "pool"},
+    "rep1": {"rep1", "pool"}, "rep2": {"rep2", "pool"}, "rep3": {"rep3", "pool"},
+}
+ROLES = list(SCOPE)
+NOT_VISIBLE = (NotFound, PermissionDenied)
+
+
+@pytest.fixture
+def world(team):  # noqa: ANN001, ANN201
+    admin, manager = team["admin"], team["manager"]
+    ids: dict[str, int] = {}
+    amounts: dict[str, Decimal] = {}
+    for n, owner in enumerate(OWNERS, start=1):
+        key = owner or "pool"
+        c = (customers.create_customer(team[owner], {"name": f"矩阵客户{key}"}) if owner
+             else customers.create_customer(admin, {"name": "矩阵客户pool"}, owner=None))
+        ids[key] = c.id
+        contacts.save_contact(admin, c.id, {"name": f"联系人{key}", "mobile": f"1380000000{n}"})
+        amounts[key] = Decimal(100 * n)
+        orders.create_order(admin, c.id, {"order_no": f"SO-{n}", "date": date.today(), "amount": amounts[key]})
+        contracts.create_contract(admin, c.id, {"number": f"HT-{n}"})
+        opportunities.create_opportunity(admin, c.id, {"name": f"商机{key}"})
+        interactions.log_interaction(admin, c.id, channel="phone", summary=f"电话{key}")
+        assignee = ctx_id(team, owner) if owner else ctx_id(team, "rep3")
+        visits.plan_visits(admin, [c.id], date.today() + timedelta(days=3), assignee_id=assignee)
+    # complaints: on every customer, received by the manager, no handler — except the pool
+    # customer's, handled by rep3 (visible to rep3 through the handler, not the owner)
+    complaint_of: dict[str, int] = {}
+    for key, cid in ids.items():
+        handler = ctx_id(team, "rep3") if key == "pool" else None
+        d = complaints.register(manager, customer_id=cid, channel="phone", category="quality", severity="normal",
+                                description=f"投诉{key}", handler_id=handler)
+        complaint_of[key] = d.id
+    return {"ids": ids, "amounts": amounts, "complaints": complaint_of}
+
+
+def ctx_id(team, name):  # noqa: ANN001, ANN201
+    return team[name].actor.id
+
+
+def _keys(world, customer_ids) -> set[str]:  # noqa: ANN001
+    back = {v: k for k, v in world["ids"].items()}
+    return {back[i] for i in customer_ids if i in back}
+
+
+def _complaint_scope(role: str) -> set[str]:
+    """Complaints: received by / handled by / on customers owned by the user (team for supervisors)."""
+    if role in ("admin", "manager", "viewer"):
+        return set(ALL)
+    owned = SCOPE[role] - {"pool"}
+    if role in ("rep3", "sup_service"):
+        owned |= {"pool"}  # rep3 handles the pool customer's complaint
+    return owned
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_read_path_shows_exactly_the_scope(team, world, role, tmp_path, capsys, db_url):
+    ctx = team[role]
+    want = SCOPE[role]
+    ids = world["ids"]
+    # customer list, count and search
+    assert _keys(world, customer_query.ids(ctx, CustomerFilter())) == want
+    assert customer_query.count(ctx, CustomerFilter()) == len(want)
+    assert _keys(world, customer_query.ids(ctx, CustomerFilter(search="矩阵客户"))) == want
+    assert _keys(world, customer_query.ids(ctx, CustomerFilter(search="联系人"))) == want  # contact names
+    rows = customer_query.page(ctx, CustomerFilter(), columns=["code", "name"])
+    assert _keys(world, [r[0] for r in rows]) == want
+    # detail, history, audit trail, contacts, interactions — visible or not found
+    for key, cid in ids.items():
+        for read in (customers.get_customer, customer_history.status_history, customer_history.audit_trail,
+                     contacts.list_contacts, interactions.list_for_customer):
+            if key in want:
+                read(ctx, cid)
+            else:
+                with pytest.raises(NOT_VISIBLE):
+                    read(ctx, cid)
+    # export (viewer: no export unless granted)
+    out = tmp_path / "x.csv"
+    if role == "viewer":
+        with pytest.raises(PermissionDenied):
+            from desktop_crm.core.exporting.lists import export_customers
+
+            export_customers(ctx, CustomerFilter(), ["code", "name"], out)
+    else:
+        from desktop_crm.core.exporting.lists import export_customers
+
+        export_customers(ctx, CustomerFilter(), ["code", "name"], out)
+        names = {r[1] for r in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")))} - {"Name", "客户名称"}
+        assert {n.removeprefix("矩阵客户") for n in names} == want
+    # orders, contracts, opportunities, visits, complaints
+    order_rows = orders.page(ctx, orders.OrderFilter(), columns=["customer_id"] if False else None)
+    assert orders.count(ctx, orders.OrderFilter()) == len(want)
+    assert len(order_rows) == len(want)
+    assert _keys(world, [c.customer_id for c in contracts.list_contracts(ctx)]) == want
+    assert _keys(world, [o.customer_id for o in opportunities.list_opportunities(ctx)]) == want
+    visible_visits = _keys(world, [v.customer_id for v in visits.list_visits(ctx, status=None)])
+    assert visible_visits <= want
+    assert complaints_query.count(ctx, complaints_query.ComplaintFilter()) == len(_complaint_scope(role))
+    for key, comp_id in world["complaints"].items():
+        if key in _complaint_scope(role):
+            complaints.get(ctx, comp_id)
+        else:
+            with pytest.raises(NOT_VISIBLE):
+                complaints.get(ctx, comp_id)
+    # reports: sales of the visible customers only
+    m = metrics.period_metrics(ctx, date.today() - timedelta(days=1), date.today())
+    assert m.orders == len(want)
+    assert m.sales == sum(world["amounts"][k] for k in want)
+    # dashboard and pool never fail and never show more
+    dashboard.load(ctx)
+    assert _keys(world, [r[0] for r in pool.page(ctx)]) == {"pool"}
+    # audit log: managers, administrators and auditors (viewers) only
+    if role in ("admin", "manager", "viewer"):
+        assert audit_query.count(ctx, audit_query.AuditFilter()) > 0
+        safety.check(ctx)
+    else:
+        with pytest.raises(PermissionDenied):
+            audit_query.page(ctx, audit_query.AuditFilter())
+        with pytest.raises(PermissionDenied):
+            safety.check(ctx)
+    # the command line shows the same scope
+    from desktop_crm.cli import main
+
+    capsys.readouterr()
+    assert main(["--db", db_url, "--lang", "en", "--user", ctx.actor.username, "customer", "list",
+                 "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {r["name"].removeprefix("矩阵客户") for r in listed} == want
+
+
+WRITES = {
+    "update": lambda ctx, cid: customers.update_customer(ctx, cid, {"notes": "x"},
+                                                         expected_version=_version(cid)),
+    "status": lambda ctx, cid: customers.set_status(ctx, cid, "target"),
+    "contact": lambda ctx, cid: contacts.save_contact(ctx, cid, {"name": "新联系人"}),
+    "interaction": lambda ctx, cid: interactions.log_interaction(ctx, cid, channel="phone", summary="x"),
+    "order": lambda ctx, cid: orders.create_order(ctx, cid, {"order_no": "X-1", "date": date.today(),
+                                                             "amount": Decimal(1)}),
+    "contract": lambda ctx, cid: contracts.create_contract(ctx, cid, {"number": "HT-X"}),
+    "opportunity": lambda ctx, cid: opportunities.create_opportunity(ctx, cid, {"name": "x"}),
+    "complaint": lambda ctx, cid: complaints.register(ctx, customer_id=cid, channel="phone", category="quality",
+                                                      severity="normal", description="x"),
+    "transfer": lambda ctx, cid: transfers.transfer(ctx, [cid], None, "x"),
+}
+_VERSIONS: dict[int, int] = {}
+
+
+def _version(cid: int) -> int:
+    return _VERSIONS[cid]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_write_outside_scope_is_refused(team, world, role):
+    ctx = team[role]
+    admin = team["admin"]
+    for key, cid in world["ids"].items():
+        _VERSIONS[cid] = customers.get_customer(admin, cid).version
+        refused = role == "viewer" or key not in SCOPE[role]
+        if not refused:
+            continue
+        before = customers.get_customer(admin, cid)
+        for name, write in WRITES.items():
+            with pytest.raises(CrmError) as info:
+                write(ctx, cid)
+            assert isinstance(info.value, (NotFound, PermissionDenied)) or "scope" in str(info.value) \
+                or "permission" in str(info.value).lower(), (role, key, name, info.value)
+        after = customers.get_customer(admin, cid)
+        assert after.version == before.version and after.values == before.values, (role, key)

@@ -1,0 +1,223 @@
+"""The search box on the real database: every matching rule, scope, and the index kept
+current through edits, contacts and merges."""
+
+import pytest
+from sqlalchemy import text
+
+from desktop_crm.core import search
+from desktop_crm.core.search import sqlite_fts
+from desktop_crm.core.services import contacts, customer_query, customers, merge
+from desktop_crm.core.services.customer_query import CustomerFilter
+
+
+def find(ctx, query):  # noqa: ANN001, ANN201
+    return {r[2] for r in customer_query.page(ctx, CustomerFilter(search=query), columns=["name"], limit=1000)}
+
+
+def count(ctx, query):  # noqa: ANN001, ANN201
+    return customer_query.count(ctx, CustomerFilter(search=query))
+
+
+@pytest.fixture
+def archive(team):  # noqa: ANN001, ANN201
+    mgr = team["manager"]
+    made = {}
+    for name, data, owner in [
+        ("上海迅捷物流有限公司", {"mobile": "+86 138 0013 8000", "email": "info@xunjie-logistics.com.cn",
+                               "phone": "021-6234 5678"}, "rep1"),
+        ("张三", {"kind": "individual", "mobile": "13900139000", "email": "zhang.san@example.com"}, "rep1"),
+        ("北京华信电子有限公司", {"mobile": "13700137000"}, "rep2"),
+        ("曾伟", {"kind": "individual"}, "rep1"), ("单丽", {"kind": "individual"}, "rep1"),
+        ("解明", {"kind": "individual"}, "rep1"), ("仇敏", {"kind": "individual"}, "rep1"),
+        ("区志强", {"kind": "individual"}, "rep1"), ("查红", {"kind": "individual"}, "rep1"),
+        ("朴海", {"kind": "individual"}, "rep1"), ("盖军", {"kind": "individual"}, "rep1"),
+        ("乐静", {"kind": "individual"}, "rep1"), ("尉迟恭", {"kind": "individual"}, "rep1"),
+        ("万俟明", {"kind": "individual"}, "rep1"), ("张三丰商行", {}, "rep1"),
+    ]:
+        made[name] = customers.create_customer(mgr, {"name": name, **data}, owner=owner, allow_duplicates=True)
+    contacts.save_contact(mgr, made["北京华信电子有限公司"].id,
+                          {"name": "李四", "mobile": "+86 186 1234 5678", "email": "lisi@huaxin.cn"})
+    return made
+
+
+def test_code_name_and_contact_names(team, archive):
+    mgr = team["manager"]
+    code = archive["张三"].code
+    assert find(mgr, code) == {"张三"}
+    assert find(mgr, code.lower()) == {"张三"}
+    assert find(mgr, "迅捷") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "李四") == {"北京华信电子有限公司"}  # a contact's name finds the customer
+
+
+def test_chinese_of_any_length(team, archive):
+    mgr = team["manager"]
+    assert find(mgr, "迅") == {"上海迅捷物流有限公司"}  # one character
+    assert find(mgr, "华信") == {"北京华信电子有限公司"}  # two
+    assert find(mgr, "迅捷物流") == {"上海迅捷物流有限公司"}  # four
+    assert find(mgr, "张三") == {"张三", "张三丰商行"}
+    assert find(mgr, "捷迅") == set()  # characters in order, not anywhere
+    assert find(mgr, "有限公司") == {"上海迅捷物流有限公司", "北京华信电子有限公司"}
+
+
+@pytest.mark.parametrize("query", ["0013", "38001", "138-0013", "13800138000", "+8613800138000", "+86 138 0013 8000",
+                                   "138 0013 8000", "（138）0013", "8000", "13"])
+def test_phone_in_any_formatting(team, archive, query):
+    assert "上海迅捷物流有限公司" in find(team["manager"], query)
+
+
+def test_landline_and_contact_phones(team, archive):
+    mgr = team["manager"]
+    assert find(mgr, "021-62345678") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "6234 5678") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "186-1234") == {"北京华信电子有限公司"}  # a contact's mobile
+    assert find(mgr, "99999") == set()
+
+
+def test_email_fragments(team, archive):
+    mgr = team["manager"]
+    assert find(mgr, "zhang.san@") == {"张三"}
+    assert find(mgr, "example.com") == {"张三"}
+    assert find(mgr, "xunjie-log") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "huaxin.cn") == {"北京华信电子有限公司"}
+
+
+@pytest.mark.parametrize("query", ["zhangsan", "ZhangSan", "zs", "zhang", "zhangs", "angsa"])
+def test_pinyin_full_initials_and_fragments(team, archive, query):
+    assert "张三" in find(team["manager"], query)
+
+
+def test_pinyin_of_companies(team, archive):
+    mgr = team["manager"]
+    assert find(mgr, "xunjie") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "shxj") == {"上海迅捷物流有限公司"}
+    assert "北京华信电子有限公司" in find(mgr, "ls")  # contact 李四 by initials
+
+
+@pytest.mark.parametrize(("name", "full", "initials"), [
+    ("曾伟", "zengwei", "zw"), ("单丽", "shanli", "sl"), ("解明", "xieming", "xm"), ("仇敏", "qiumin", "qm"),
+    ("区志强", "ouzhiqiang", "ozq"), ("查红", "zhahong", "zh"), ("朴海", "piaohai", "ph"), ("盖军", "gejun", "gj"),
+    ("乐静", "yuejing", "yj"), ("尉迟恭", "yuchigong", "ycg"), ("万俟明", "moqiming", "mqm"),
+])
+def test_surnames_pypinyin_reads_wrong(team, archive, name, full, initials):
+    mgr = team["manager"]
+    assert name in find(mgr, full)
+    assert name in find(mgr, initials)
+
+
+def test_terms_and_together(team, archive):
+    mgr = team["manager"]
+    assert find(mgr, "张三 商行") == {"张三丰商行"}
+    assert find(mgr, "zs 6234") == set()
+    assert find(mgr, "迅捷 38001") == {"上海迅捷物流有限公司"}
+    assert find(mgr, "北京 lisi 1234") == {"北京华信电子有限公司"}
+    assert find(mgr, "北京 上海") == set()
+
+
+def test_count_matches_page(team, archive):
+    mgr = team["manager"]
+    for query in ["有限", "张", "zs", "38001", "", "13"]:
+        assert count(mgr, query) == len(customer_query.page(mgr, CustomerFilter(search=query), limit=1000))
+
+
+def test_scope_staff_never_finds_a_colleagues_customer(team, archive):
+    rep2 = team["rep2"]
+    assert find(rep2, "迅捷") == set()
+    assert find(rep2, "38001") == set()
+    assert find(rep2, "zhangsan") == set()
+    assert count(rep2, "有限公司") == 1  # only their own
+    assert find(team["rep1"], "华信") == set()
+    assert find(team["rep3"], "有限公司") == set()  # another department
+    assert find(team["sup_sales"], "有限公司") == {"上海迅捷物流有限公司", "北京华信电子有限公司"}
+    # combined with a filter on a field
+    flt = CustomerFilter(search="有限公司", fields={"kind": ["enterprise"]})
+    assert customer_query.count(rep2, flt) == 1
+
+
+def test_reindex_after_edit_contact_and_merge(team, archive):
+    mgr = team["manager"]
+    c = archive["上海迅捷物流有限公司"]
+    customers.update_customer(mgr, c.id, {"name": "上海飞鸿物流有限公司", "mobile": "13511112222"},
+                              expected_version=c.version)
+    assert find(mgr, "迅捷") == set() and find(mgr, "38001") == set()
+    assert find(mgr, "飞鸿") == {"上海飞鸿物流有限公司"}
+    assert find(mgr, "feihong") == {"上海飞鸿物流有限公司"}
+    assert find(mgr, "1111") == {"上海飞鸿物流有限公司"}
+    contact = contacts.save_contact(mgr, c.id, {"name": "欧阳娜娜", "mobile": "13366667777"})
+    assert find(mgr, "欧阳") == {"上海飞鸿物流有限公司"}
+    assert find(mgr, "6666") == {"上海飞鸿物流有限公司"}
+    contacts.delete_contact(mgr, c.id, contact.id)
+    assert find(mgr, "欧阳") == set()
+    # merge: the other customer disappears from the index, the kept one gains its contacts
+    other = archive["北京华信电子有限公司"]
+    merge.merge_customers(mgr, c.id, other.id)
+    assert find(mgr, "华信") == set()
+    assert find(mgr, "李四") == {"上海飞鸿物流有限公司"}
+    assert count(mgr, "有限公司") == 1
+
+
+def test_empty_and_punctuation_queries(team, archive):
+    mgr = team["manager"]
+    total = customer_query.count(mgr, CustomerFilter())
+    assert count(mgr, "") == total
+    assert count(mgr, "  -  ") == total
+    assert count(mgr, '"') == total
+
+
+def test_sort_and_paging_with_search(team, archive):
+    mgr = team["manager"]
+    flt = CustomerFilter(search="有限公司")
+    for sort in ("code", "name", "owner", "city", "kind", "created_at"):
+        rows = customer_query.page(mgr, flt, columns=["name"], sort=sort, limit=1)
+        rest = customer_query.page(mgr, flt, columns=["name"], sort=sort, offset=1, limit=10)
+        assert len(rows) == 1 and len(rest) == 1 and rows[0][0] != rest[0][0]
+    names = [r[2] for r in customer_query.page(mgr, CustomerFilter(search="公司"), columns=["name"], sort="name",
+                                               descending=True)]
+    assert names == sorted(names, reverse=True)
+
+
+def test_broad_search_walks_the_sort_order(team, archive, monkeypatch):
+    mgr = team["manager"]
+    expected = [r[0] for r in customer_query.page(mgr, CustomerFilter(search="z"), sort="name")]
+    monkeypatch.setattr(customer_query, "BROAD_MATCH", 1)
+    assert [r[0] for r in customer_query.page(mgr, CustomerFilter(search="z"), sort="name")] == expected
+    assert len(expected) > 2
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_uses_fts5_indexes(db, team, archive):
+    with db.engine.connect() as conn:
+        names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+        assert {sqlite_fts.WORDS, sqlite_fts.TRIGRAM} <= names
+        n = conn.execute(text(f"SELECT count(*) FROM {sqlite_fts.WORDS} WHERE {sqlite_fts.WORDS} MATCH '\"迅\"'"))
+        assert n.scalar() == 1
+    search.install(db.engine)  # idempotent
+    assert find(team["manager"], "迅捷") == {"上海迅捷物流有限公司"}
+
+
+@pytest.mark.sqlite_only
+def test_install_fills_a_new_index_from_existing_documents(db, team, archive):
+    with db.engine.begin() as conn:
+        sqlite_fts.drop(conn)
+    search.install(db.engine)
+    assert find(team["manager"], "迅") == {"上海迅捷物流有限公司"}
+    assert find(team["manager"], "38001") == {"上海迅捷物流有限公司"}
+
+
+@pytest.mark.sqlite_only
+def test_without_fts5_the_generic_backend_answers(db, team, archive, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "fts5_available", lambda: False)
+    sqlite_fts.install(db.engine)
+    try:
+        assert find(team["manager"], "迅") == {"上海迅捷物流有限公司"}
+        assert find(team["manager"], "138-0013") == {"上海迅捷物流有限公司"}
+        assert "张三" in find(team["manager"], "zs")
+    finally:
+        sqlite_fts._ready.pop(db.engine, None)
+
+
+def test_query_terms_in_document_form():
+    from desktop_crm.core.search.document import normalize_query
+
+    assert normalize_query("张三  ＺＳ 138-0013 8000") == ["张 三", "zs", "13800138000"]
+    assert normalize_query("+86 21 6234 5678") == ["02162345678"]
+    assert normalize_query("A座 - !!") == ["a 座"]
