@@ -39,6 +39,11 @@ KINDS = ["follow_up", "return_visit", "care", "sales_visit"]
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆"]
 
 
+def mix(i: int) -> int:
+    """A cheap integer hash so attributes do not line up with the round-robin owners."""
+    return (i * 2654435761) % 1000003
+
+
 def _batches(rows, size: int = BATCH):  # noqa: ANN001, ANN202
     chunk = []
     for r in rows:
@@ -90,9 +95,10 @@ def generate(db: Database, n_customers: int, n_interactions: int, n_visits: int,
 
     def customers():  # noqa: ANN202
         for i in range(n_customers):
-            individual = i % 5 < 2
-            status = ("active", "potential", "target", "active", "lost")[i % 5]
-            grade = ("key_important" if i % 100 == 0 else "key_secondary" if i % 10 == 3 else
+            h = mix(i)  # not correlated with the owner (i % users)
+            individual = h % 5 < 2
+            status = ("active", "potential", "target", "active", "lost")[h // 5 % 5]
+            grade = ("key_important" if h // 25 % 100 == 0 else "key_secondary" if h // 25 % 10 == 3 else
                      "ordinary" if status == "active" else None)
             yield {"code": f"B{i:07d}", "name": f"客户{i}", "name_norm": f"客户{i}",
                    "kind": "individual" if individual else "enterprise", "status": status, "grade": grade,

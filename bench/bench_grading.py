@@ -42,6 +42,12 @@ def generate(path: str, n_customers: int, n_orders: int, seed: int = 11) -> None
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA cache_size=-1000000")
+    # bulk load without the secondary indexes, then build them (sorting once beats 10M random inserts)
+    indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND "
+                          "tbl_name IN ('orders', 'customers', 'customer_status_history')").fetchall()
+    for name, _sql in indexes:
+        con.execute(f"DROP INDEX {name}")
     con.execute("BEGIN")
     now = datetime(2020, 1, 1)
     statuses = ["active"] * 80 + ["potential"] * 10 + ["lost"] * 5 + ["target"] * 5
@@ -69,6 +75,8 @@ def generate(path: str, n_customers: int, n_orders: int, seed: int = 11) -> None
             _flush_orders(con, batch)
     _flush_orders(con, batch)
     con.execute("COMMIT")
+    for _name, sql in indexes:
+        con.execute(sql)
     con.execute("ANALYZE")
     con.close()
 
@@ -103,6 +111,7 @@ def measure(path: str, what: str) -> dict:
     db = open_database(f"sqlite:///{path}").db
     ctx = Ctx(db, users.actor_by_name(db, None))
     t = time.perf_counter()
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
     out: dict = {}
     if what == "bare_grading":
         with db.read() as s:
@@ -125,6 +134,8 @@ def measure(path: str, what: str) -> dict:
         m = metrics.period_metrics(ctx, *PERIOD)
         out = {k: v for k, v in m.to_json().items() if k != "parameters"}
     out["seconds"] = round(time.perf_counter() - t, 2)
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_seconds"] = round(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime, 2)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     db.dispose()
     return out
@@ -159,10 +170,12 @@ def main() -> None:
               f"({os.path.getsize(path) / 2**30:.2f} GiB) at {path}")
     rows = [(name, _child(["--child", path, name])) for name in ("bare_grading", "recompute", "recompute", "bare_metrics",
                                                       "metrics")]
-    print(f"{'step':<16}{'seconds':>9}{'peak MB':>9}  detail")
+    print(f"{'step':<16}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}  detail")
     for name, r in rows:
-        detail = {k: v for k, v in r.items() if k not in ("seconds", "peak_rss_mb")}
-        print(f"{name:<16}{r['seconds']:>9}{r['peak_rss_mb']:>9}  {json.dumps(detail, ensure_ascii=False)[:200]}")
+        detail = {k: v for k, v in r.items() if k not in ("seconds", "cpu_seconds", "peak_rss_mb")}
+        print(f"{name:<16}{r['seconds']:>9}{r['cpu_seconds']:>9}{r['peak_rss_mb']:>9}  "
+              f"{json.dumps(detail, ensure_ascii=False)[:220]}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("targets: recompute ≤ 60 s and ≤ 1,536 MB at 1M customers / 10M orders; metrics ≤ 5 s")
 
 

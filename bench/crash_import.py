@@ -110,11 +110,17 @@ class Target:
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(text(sql))]
 
-    def count(self) -> int:
-        try:
-            return self._query("SELECT count(*) FROM customers")[0][0]
-        except (sqlite3.Error, Exception):  # noqa: BLE001 - mid-start-up: no table yet
-            return 0
+    def count(self, default: int | None = None) -> int:
+        """Customers now; while the importer recovers the WAL after a kill a read may fail briefly:
+        retried, then `default` (callers waiting for a change pass the old count: keep waiting)."""
+        for _ in range(50):
+            try:
+                return self._query("SELECT count(*) FROM customers")[0][0]
+            except Exception:  # noqa: BLE001 - busy during recovery
+                if default is not None:
+                    return default
+                time.sleep(0.1)
+        raise RuntimeError("cannot count the customers")
 
     def create(self) -> None:
         if self.sqlite:
@@ -217,7 +223,7 @@ def run(runs: int = 20, rows: int = 10_000, url: str | None = None, seed: int = 
                 delay = rng.uniform(0.2, 3.0)
                 time.sleep(delay)
             else:
-                while proc.poll() is None and target.count() == before:
+                while proc.poll() is None and target.count(default=before) == before:
                     time.sleep(0.02)
                 seen = time.perf_counter()
                 delay = rng.uniform(0, 2 * unit_s)

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from desktop_crm.core.exporting.safe import csv_text
+
 
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
@@ -46,8 +48,8 @@ def emit(rows: Iterable[dict], columns: list[str], fmt: str = "table", out=None)
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(columns)
-        for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in columns])
+        for r in rows:  # text never becomes a formula in a spreadsheet (DOMAIN §8); numbers stay numbers
+            writer.writerow([csv_text(v) if isinstance(v := r.get(c), str) else _cell(v) for c in columns])
         return
     rows = list(rows)
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]

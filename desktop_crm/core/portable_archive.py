@@ -10,11 +10,11 @@ dates, times, decimals and bytes are tagged ({"$dt": …}) so they come back exa
   temporary file, checks it (`verify_archive`) and only then moves it into place.
 * `import_archive(engine, path)` checks the archive first, then replaces every row
   of the database in ONE transaction (PostgreSQL and SQLite both have transactional
-  DDL and deletes): either the whole archive is in place or nothing changed.
-  An archive of an older schema revision is loaded into a scratch SQLite file,
-  upgraded there by the normal migrations, and copied from it. The source may also
-  be a SQLite database file — that is how an office moves from one desk's SQLite
-  file to a PostgreSQL server.
+  DDL and deletes): either the whole archive is in place or nothing changed. The
+  database gets the archive's schema revision too (tables dropped and migrated to it
+  when they differ); callers then upgrade to head as on any start. The source may
+  also be a SQLite database file — that is how an office moves from one desk's
+  SQLite file to a PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -300,29 +300,12 @@ def _rebuild_search(conn: Connection) -> None:
         return
     from desktop_crm.core.search import sqlite_fts
 
+    if "customer_search" in set(inspect(conn).get_table_names()) and sqlite_fts.fts5_available():
+        sqlite_fts.create(conn)
     present = set(inspect(conn).get_table_names())
     for name in (sqlite_fts.WORDS, sqlite_fts.TRIGRAM):
         if name in present:
             conn.execute(text(f"INSERT INTO {name}({name}) VALUES ('rebuild')"))
-
-
-@contextmanager
-def _scratch_at_head(source) -> Iterator[_EngineSource]:  # noqa: ANN001
-    """Load an older source into a scratch SQLite file at its revision, upgrade it, read it back."""
-    from desktop_crm.core import schema
-    from desktop_crm.core.db import Database
-
-    with tempfile.TemporaryDirectory(prefix="crm-restore-") as tmp:
-        scratch = Database(f"sqlite:///{Path(tmp) / 'scratch.sqlite3'}")
-        try:
-            schema.upgrade(scratch.engine, source.revision)
-            with scratch.engine.begin() as conn:
-                _write_rows(conn, source, _tables(conn))
-            schema.upgrade(scratch.engine)
-            with scratch.engine.connect() as conn:
-                yield _EngineSource(conn)
-        finally:
-            scratch.dispose()
 
 
 @contextmanager
@@ -350,9 +333,6 @@ def _open_source(path: Path) -> Iterator[object]:
             dst.close()
         db = Database(f"sqlite:///{copy}")
         try:
-            from desktop_crm.core import schema
-
-            schema.upgrade(db.engine)  # the copy, never the user's file
             with db.engine.connect() as conn:
                 yield _EngineSource(conn)
         finally:
@@ -360,41 +340,51 @@ def _open_source(path: Path) -> Iterator[object]:
 
 
 def import_archive(engine: Engine, path: str | os.PathLike) -> dict[str, int]:
-    """Replace every row of the database by the archive's (or SQLite file's); returns rows per table.
+    """Replace the database by the archive (or SQLite file) — rows AND schema revision; returns rows per table.
 
-    Same schema revision as the database: rows are replaced as they are. Otherwise the database is
-    brought to the current revision and an older archive is upgraded on the way (scratch file)."""
-    from desktop_crm.core import schema
-
+    In one transaction: when the database's schema revision differs from the backup's, the app's tables
+    are dropped and the migrations run up to the backup's revision; then every row is replaced. The
+    caller brings an older revision to head afterwards (schema.ensure_schema, with its own backup), so
+    a pre-upgrade backup restored after a failed upgrade puts back exactly the old database."""
     path = Path(path)
-    known = _known_revisions()
     with _open_source(path) as source:
-        if source.revision not in known:
+        if source.revision not in _known_revisions():
             raise BackupError(_("The backup was made by a newer version of the app (schema {rev}).").format(
                 rev=source.revision))
-        if not schema.is_empty(engine) and schema.current_revision(engine) == source.revision:
-            return _replace(engine, source)
-        if schema.needs_upgrade(engine):
-            schema.upgrade(engine)
-        if source.revision != known[-1]:
-            with _scratch_at_head(source) as upgraded:
-                return _replace(engine, upgraded)
-        return _replace(engine, source)
+        begin = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
+        with begin.begin() as conn:
+            tables = _tables(conn)
+            if not tables or _revision(conn) != source.revision:
+                _reset_schema(conn, tables, source.revision)
+                tables = _tables(conn)
+            _clear(conn, tables)
+            counts = _write_rows(conn, source, tables)
+            _fix_sequences(conn, tables)
+            _rebuild_search(conn)
+            if conn.dialect.name == "sqlite":
+                problems = [r[0] for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+                if problems:
+                    raise BackupError(_("{n} rows break foreign keys").format(n=len(problems)))
+        return counts
 
 
-def _replace(engine: Engine, source) -> dict[str, int]:  # noqa: ANN001
-    begin = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine
-    with begin.begin() as conn:
-        tables = _tables(conn)
-        _clear(conn, tables)
-        counts = _write_rows(conn, source, tables)
-        _fix_sequences(conn, tables)
-        _rebuild_search(conn)
-        if conn.dialect.name == "sqlite":
-            problems = [r[0] for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
-            if problems:
-                raise BackupError(_("{n} rows break foreign keys").format(n=len(problems)))
-    return counts
+def _reset_schema(conn: Connection, tables: list[Table], revision: str) -> None:
+    from alembic import command
+
+    from desktop_crm.core.schema import alembic_config
+
+    pg = conn.dialect.name == "postgresql"
+    for t in reversed(tables):
+        conn.execute(text(f'DROP TABLE "{t.name}"' + (" CASCADE" if pg else "")))
+    if not pg:
+        from desktop_crm.core.search import sqlite_fts
+
+        for name in (sqlite_fts.WORDS, sqlite_fts.TRIGRAM):
+            conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

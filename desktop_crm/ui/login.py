@@ -70,6 +70,7 @@ class LoginDialog(QDialog):
             self.info.setText(str(self.opener.error))
             self.info.setStyleSheet("color: #b00020;")
             self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
+            self.adjustSize()  # the whole message (with the way back) must be readable
             return
         from desktop_crm.core.services import users
 
@@ -90,6 +91,14 @@ class LoginDialog(QDialog):
             self.buttons.button(QDialogButtonBox.Ok).setText(_("Create administrator"))
         else:
             self.info.setText(_("Database: {url}").format(url=_short_url(db.url)))
+        warnings = getattr(self.opener.result, "warnings", None)
+        if warnings:  # e.g. a SQLite file on a network share
+            self.warning = QLabel("\n".join(warnings))
+            self.warning.setObjectName("warning")
+            self.warning.setWordWrap(True)
+            self.warning.setStyleSheet("color: #a15c00; font-weight: bold;")
+            self.layout().insertWidget(2, self.warning)
+            QTimer.singleShot(0, self.adjustSize)
 
     def submit(self) -> None:
         self.error.clear()

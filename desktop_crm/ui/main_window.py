@@ -184,6 +184,10 @@ class MainWindow(QMainWindow):
             demo_act = QAction(_("Generate demo data…"), self)
             demo_act.triggered.connect(self.generate_demo)
             file_menu.addAction(demo_act)
+        if self.ctx.actor.role in ("admin", "manager", "viewer"):
+            audit_act = QAction(_("Audit log…"), self)
+            audit_act.triggered.connect(self.open_audit_log)
+            file_menu.addAction(audit_act)
         file_menu.addSeparator()
         quit_act = QAction(_("&Quit"), self)
         quit_act.setShortcut(QKeySequence.Quit)
@@ -224,6 +228,11 @@ class MainWindow(QMainWindow):
             self.notify("  ".join(result.summary_lines()))  # type: ignore[attr-defined]
 
         run_task(self, _("Generating demo data…"), lambda p: demo.generate(self.ctx.db, customers=n, progress=p), done)
+
+    def open_audit_log(self) -> None:
+        from desktop_crm.ui.admin.audit_page import AuditDialog
+
+        AuditDialog(self.ctx, self).exec()
 
     def open_settings(self) -> None:
         from desktop_crm.ui.settings_dialog import SettingsDialog

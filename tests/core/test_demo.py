@@ -4,7 +4,15 @@ import phonenumbers
 from sqlalchemy import func, select
 
 from desktop_crm.core import demo
-from desktop_crm.core.models import AuditEntry, Contact, Customer, CustomerSearch, Department, StatusChange, User
+from desktop_crm.core.models import (
+    AuditEntry,
+    Contact,
+    Customer,
+    CustomerSearch,
+    Department,
+    StatusChange,
+    User,
+)
 from desktop_crm.core.rules.validation import validate_email
 from desktop_crm.core.search.document import build_document
 from desktop_crm.core.services import customer_query, customers, users

@@ -82,7 +82,7 @@ def test_daily_backup_once_a_day_and_pruned(admin, tmp_path):
     from desktop_crm.core.services import settings
 
     settings.set_many(admin, {"backup_keep": 3})
-    for i in range(5):
+    for _ in range(5):
         backup.backup_database(admin.db.engine, reason="manual", folder=folder)
     assert safety.daily_backup_if_due(admin, folder, today=date(2099, 1, 1)) is not None
     assert len(list(backup.list_backups(admin.db.engine, folder))) == 3

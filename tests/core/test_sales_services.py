@@ -99,3 +99,16 @@ def test_opportunity_stages_history_and_pipeline(admin, cust):
     pipe = {x.stage: x for x in opportunities.pipeline(admin)}
     assert (pipe["lead"].count, pipe["lead"].amount, pipe["lost"].count) == (1, Decimal("800.50"), 1)
     assert list(pipe) == ["lead", "contacted", "qualified", "proposal", "negotiation", "won", "lost"]
+
+
+def test_open_opportunities_follow_a_transfer(team):
+    from desktop_crm.core.services import transfers
+
+    rep1, rep2, sup = team["rep1"], team["rep2"], team["sup_sales"]
+    c = customers.create_customer(rep1, {"name": "转交客户"}, status="active").id
+    open_o = opportunities.create_opportunity(rep1, c, {"name": "开放"})
+    won = opportunities.create_opportunity(rep1, c, {"name": "已赢"})
+    opportunities.move(rep1, won.id, "won")
+    transfers.transfer(sup, [c], rep2.actor.id, "离职交接")
+    assert opportunities.get_opportunity(sup, open_o.id).owner_id == rep2.actor.id
+    assert opportunities.get_opportunity(sup, won.id).owner_id == rep1.actor.id

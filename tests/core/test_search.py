@@ -180,6 +180,10 @@ def test_broad_search_walks_the_sort_order(team, archive, monkeypatch):
     expected = [r[0] for r in customer_query.page(mgr, CustomerFilter(search="z"), sort="name")]
     monkeypatch.setattr(customer_query, "BROAD_MATCH", 1)
     assert [r[0] for r in customer_query.page(mgr, CustomerFilter(search="z"), sort="name")] == expected
+    monkeypatch.setattr(customer_query, "VERY_BROAD_MATCH", 1)
+    assert [r[0] for r in customer_query.page(mgr, CustomerFilter(search="z"), sort="name")] == expected
+    for query in ("迅捷", "zs", "38001", "北京 lisi 1234", "有限 gs"):
+        assert find(mgr, query) == find(team["admin"], query)
     assert len(expected) > 2
 
 
@@ -221,3 +225,27 @@ def test_query_terms_in_document_form():
     assert normalize_query("张三  ＺＳ 138-0013 8000") == ["张 三", "zs", "13800138000"]
     assert normalize_query("+86 21 6234 5678") == ["02162345678"]
     assert normalize_query("A座 - !!") == ["a 座"]
+
+
+def test_sort_by_owner_pages_across_owners(team, archive):
+    mgr = team["manager"]
+    customers.create_customer(mgr, {"name": "池中客户有限公司"}, owner="pool", allow_duplicates=True)
+    rows = customer_query.page(mgr, CustomerFilter(), columns=["owner", "name"], sort="owner", limit=1000)
+    owners = [r[2] or "" for r in rows]
+    assert owners == sorted(owners) and owners[0] == ""  # the pool first, then by user name
+    ids = [r[0] for r in rows]
+    for owner in set(owners):
+        mine = [i for i, o in zip(ids, owners, strict=True) if o == owner]
+        assert mine == sorted(mine)
+    pieces = []
+    for offset in range(0, len(ids), 4):
+        pieces += [r[0] for r in customer_query.page(mgr, CustomerFilter(), sort="owner", offset=offset, limit=4)]
+    assert pieces == ids
+    back = [r[0] for r in customer_query.page(mgr, CustomerFilter(), sort="owner", descending=True, limit=1000)]
+    assert back == ids[::-1]
+    # staff see their own and the pool, in the same order
+    rep1 = [r[0] for r in customer_query.page(team["rep1"], CustomerFilter(), sort="owner", limit=1000)]
+    assert rep1 == [i for i, o in zip(ids, owners, strict=True) if o in ("", "rep1")]
+    # with a search the database sorts the matches
+    found = customer_query.page(mgr, CustomerFilter(search="有限公司"), columns=["owner"], sort="owner")
+    assert [r[2] or "" for r in found] == sorted(r[2] or "" for r in found)

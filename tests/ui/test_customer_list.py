@@ -212,3 +212,30 @@ def test_staff_sees_own_and_pool_only(qtbot, team, desk):  # noqa: ANN001, F811
     view.search.setText("别人")
     view.refresh()
     assert view.model.rowCount() == 0
+
+
+def test_ctrl_n_opens_new_customer_when_the_view_has_focus(qtbot, team, desk, monkeypatch):  # noqa: ANN001, F811
+    calls = []
+    monkeypatch.setattr(CustomerListView, "new_customer", lambda self: calls.append(self))
+    view = make_view(qtbot, team["manager"])
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=WAIT)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key_N, Qt.ControlModifier)
+    assert calls == [view]
+
+
+def test_main_window_opens_the_list_and_a_customer_page(qtbot, team, desk):  # noqa: ANN001, F811
+    from desktop_crm.ui.main_window import MainWindow
+
+    ids = make_customers(team["manager"])
+    win = MainWindow(team["manager"])
+    qtbot.addWidget(win)
+    view = win.show_view("customers")
+    assert isinstance(view, CustomerListView) and view.model.rowCount() == 5
+    win.customers_with_filter({"city": "上海"})
+    assert view.model.rowCount() == 2
+    win.open_customer(ids[0])
+    page = win.windows[("customer", ids[0])]
+    assert page.isVisible() and page.customer_id == ids[0]
+    page.close()

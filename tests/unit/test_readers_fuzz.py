@@ -83,7 +83,7 @@ def test_zip_of_garbage(members):
                 z.writestr(name, data)
             except (ValueError, UnicodeEncodeError):
                 pass
-    assert _read("a.xlsx", buf.getvalue()) is None or True
+    _read("a.xlsx", buf.getvalue())
 
 
 @FUZZ

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, bindparam, func, insert, select, type_coerce
@@ -45,7 +45,7 @@ from desktop_crm.core.importing.spec import (
 )
 from desktop_crm.core.models import AuditEntry, AuditHead, Customer, Order
 from desktop_crm.core.models.sales import Quantity
-from desktop_crm.core.models.types import cents_to_money, to_money
+from desktop_crm.core.models.types import CENT, cents_to_money
 from desktop_crm.core.rules.parsing import clean_text, parse_date, parse_decimal
 from desktop_crm.core.services import audit
 from desktop_crm.core.services.permissions import customer_scope
@@ -71,62 +71,70 @@ EXISTING = select(Order.id, Order.customer_id, Order.date, Order.product, Order.
                   Order.amount, Order.cost, Order.paid_amount, Order.due_date).where(Order.order_no == bindparam("no"))
 
 
-def _day(value: object, key: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if len(text) == 10:
+def _day(value: object) -> date:
+    t = type(value)
+    if t is date:
+        return value  # type: ignore[return-value]
+    if t is datetime:
+        return value.date()  # type: ignore[union-attr]
+    if t is str and len(value) == 10:  # type: ignore[arg-type]
         try:
-            return date.fromisoformat(text)
+            return date.fromisoformat(value)  # type: ignore[arg-type]
         except ValueError:
             pass
     return parse_date(value)
 
 
 def _number(value: object) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(_("is not a number"))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    t = type(value)
+    if t is int:
+        return Decimal(value)  # type: ignore[arg-type]
+    if t is float:
         return Decimal(repr(value))
+    if t is bool:
+        raise ValueError(_("is not a number"))
     try:
         return Decimal(str(value).strip())
     except InvalidOperation:
         return parse_decimal(value)
 
 
+def _money(value: object) -> Decimal:
+    return _number(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def _text(v: object) -> str:
-    if isinstance(v, int | float):
+    if type(v) is not str:
         return str(v)
-    text = str(v)
-    if text.isprintable():  # the common case: no control or invisible characters to remove
-        return unicodedata.normalize("NFKC", text).strip()
+    if v.isascii() and v.isprintable():  # the common case: nothing to normalise or remove
+        return v.strip()
+    if v.isprintable():
+        return unicodedata.normalize("NFKC", v).strip()
     return clean_text(v)
+
+
+_CONVERT = {
+    "date": _day, "due_date": _day, "amount": _money, "quantity": _number,
+    "cost": _money, "paid_amount": _money,
+}
 
 
 def _convert(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
     for key, v in raw.items():
-        if v is None or (isinstance(v, str) and not v.strip()):
+        if v is None or (type(v) is str and not v.strip()):
             continue
         try:
-            if key in ("date", "due_date"):
-                values[key] = _day(v, key)
-            elif key in MONEY:
-                values[key] = to_money(_number(v))
-                if values[key] < 0 and key != "amount":
-                    errors[key] = _("must not be negative")
-            elif key == "quantity":
-                values[key] = _number(v)
-            else:
-                values[key] = _text(v)
+            values[key] = _CONVERT.get(key, _text)(v)
         except (ValueError, InvalidOperation) as exc:
             errors[key] = str(exc) or _("is not valid")
-    if values.get("order_no") and len(str(values["order_no"])) > 64:
+    for key in ("cost", "paid_amount", "quantity"):
+        v = values.get(key)
+        if v is not None and v < 0:
+            errors[key] = _("must not be negative")
+    no = values.get("order_no")
+    if no and len(no) > 64:
         errors["order_no"] = _("is longer than {n} characters").format(n=64)
     return values, errors
 
@@ -227,7 +235,7 @@ def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
 
 
 def _as_existing(values: dict[str, object]) -> tuple:
-    return (None, *(values.get(k) for k in COMPARED))
+    return (None, *map(values.get, COMPARED))
 
 
 def write(rc: RowContext, plan: Planned) -> str:
@@ -258,10 +266,44 @@ def after_batch(rc: RowContext, _ids: list[int]) -> None:
     if not pending:
         return
     s = rc.session
-    s.execute(insert(Order.__table__), pending)  # Core insert; Money/Quantity types convert
+    _raw_insert(s, Order.__table__, pending, {"amount": _cents, "cost": _cents, "paid_amount": _cents,
+                                              "quantity": _thousandths})
     nos = [p["order_no"] for p in pending]
     ids = dict(s.execute(select(Order.order_no, Order.id).where(Order.order_no.in_(nos))).all())
     _audit_bulk(rc, [(ids[p["order_no"]], p) for p in pending])
+
+
+def _cents(v: Decimal | None) -> int | None:
+    return None if v is None else int(v * 100)
+
+
+def _thousandths(v: Decimal | None) -> int | None:
+    return None if v is None else int(Decimal(v).quantize(Decimal("0.001")) * 1000)
+
+
+def _raw_insert(s, table, rows: list[dict], convert: dict) -> None:  # noqa: ANN001
+    """executemany on the DBAPI cursor with values as stored (SQLAlchemy's per-row parameter processing
+    costs more than the insert itself): money in cents, quantity in thousandths, dates as the driver wants."""
+    if not rows:
+        return
+    conn = s.connection()
+    keys = list(rows[0])
+    compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=conn.dialect)
+    sqlite = conn.dialect.name == "sqlite"
+
+    def cell(k: str, v: object) -> object:
+        if k in convert:
+            return convert[k](v)
+        if sqlite and isinstance(v, date):
+            return v.isoformat(sep=" ") if isinstance(v, datetime) else v.isoformat()
+        return v
+
+    if compiled.positiontup is not None:
+        order = list(compiled.positiontup)
+        params = [tuple(cell(k, r[k]) for k in order) for r in rows]
+    else:
+        params = [{k: cell(k, v) for k, v in r.items()} for r in rows]
+    conn.connection.driver_connection.cursor().executemany(compiled.string, params)
 
 
 def _audit_bulk(rc: RowContext, rows: list[tuple[int, dict]]) -> None:
@@ -283,7 +325,7 @@ def _audit_bulk(rc: RowContext, rows: list[tuple[int, dict]]) -> None:
         out.append({c: getattr(e, c) for c in ("id", "at", "user_id", "username", "entity", "entity_id", "record",
                                                "action", "field", "old", "new", "prev_hash", "hash")})
         last_id, last_hash = e.id, e.hash
-    s.execute(insert(AuditEntry.__table__), out)
+    _raw_insert(s, AuditEntry.__table__, out, {})
     head.last_id, head.last_hash = last_id, last_hash
     s.flush()
 

@@ -36,6 +36,8 @@ Index("ix_customers_owner_birthday_md", Customer.owner_id, month_day(Customer.bi
 Index("ix_contacts_birthday_md", month_day(Contact.birthday), Contact.customer_id)
 # Key customers not contacted for N days, per owner.
 Index("ix_customers_owner_grade_contact", Customer.owner_id, Customer.grade, Customer.last_contact_at)
+# New customers this month within a team (dashboard headline figure).
+Index("ix_customers_owner_created", Customer.owner_id, Customer.created_at)
 
 
 class Interaction(Base):
@@ -64,7 +66,7 @@ class Interaction(Base):
         Index("ix_interactions_customer_at", "customer_id", "at"),
         Index("ix_interactions_user_at", "user_id", "at"),
         Index("ix_interactions_followup_user_due", "follow_up_user_id", "follow_up_due"),
-        Index("ix_interactions_followup_due", "follow_up_due"),
+        Index("ix_interactions_followup_due", "follow_up_due", "follow_up_user_id"),
     )
 
 
@@ -92,7 +94,7 @@ class VisitPlan(Base):
 
     __table_args__ = (
         Index("ix_visit_plans_assignee_status_due", "assignee_id", "status", "due"),
-        Index("ix_visit_plans_status_due", "status", "due"),
+        Index("ix_visit_plans_status_due", "status", "due", "assignee_id"),
     )
 
 

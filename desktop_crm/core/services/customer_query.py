@@ -121,9 +121,15 @@ def _count(session, ctx: Ctx, flt: CustomerFilter) -> int:  # noqa: ANN001
         q = select(func.count()).select_from(Customer).where(*conds)
     elif not conds:  # every search document belongs to a customer: count in the search index alone
         q = select(func.count()).select_from(matched.subquery())
-    else:
-        q = select(func.count()).select_from(Customer).where(*conds, Customer.id.in_(matched))
+    else:  # a very broad search: walk the (scope) index testing membership, not every match by id
+        ident = Customer.id + 0 if _match_size(session, matched) > VERY_BROAD_MATCH else Customer.id
+        q = select(func.count()).select_from(Customer).where(*conds, ident.in_(matched))
     return session.scalar(q) or 0
+
+
+def _match_size(session, matched: Select) -> int:  # noqa: ANN001
+    """The number of matches, counted up to VERY_BROAD_MATCH + 1."""
+    return session.scalar(select(func.count()).select_from(matched.limit(VERY_BROAD_MATCH + 1).subquery()))
 
 
 def count(ctx: Ctx, flt: CustomerFilter) -> int:
@@ -132,9 +138,13 @@ def count(ctx: Ctx, flt: CustomerFilter) -> int:
 
 
 OwnerUser = aliased(User)
-# A search matching more customers than this walks the sort order and tests membership
-# instead of fetching every match and sorting it.
+# How page() joins a search to the sort order, by the number of matches:
+#   up to BROAD_MATCH       fetch every match by id and sort them (few rows to sort);
+#   up to VERY_BROAD_MATCH  walk the sort order, testing membership in the match set (`+id IN`);
+#   more                    walk the sort order, probing the search index per row (EXISTS):
+#                           most rows match, so a page needs only a few probes.
 BROAD_MATCH = 3000
+VERY_BROAD_MATCH = 50_000
 
 
 def _sort_column(key: str):  # noqa: ANN202
@@ -160,9 +170,13 @@ def _ordered_ids(s, ctx: Ctx, flt: CustomerFilter, sort: str, descending: bool) 
     q = select(Customer.id).where(*_conditions(ctx, flt))
     matched = search.match_ids(s, flt.search)
     if matched is not None:
-        broad = s.scalar(select(func.count()).select_from(matched.limit(BROAD_MATCH + 1).subquery())) > BROAD_MATCH
-        # `+id IN (...)` keeps SQLite from fetching every match by rowid and sorting them all
-        q = q.where((Customer.id + 0 if broad else Customer.id).in_(matched))
+        n = _match_size(s, matched)
+        if n <= BROAD_MATCH:
+            q = q.where(Customer.id.in_(matched))
+        elif n <= VERY_BROAD_MATCH:  # `id + 0`: keeps SQLite from fetching every match by rowid
+            q = q.where((Customer.id + 0).in_(matched))
+        else:
+            q = q.where(matched.where(matched.selected_columns[0] == Customer.id).exists())
     if sort == "owner":
         q = q.outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
     return q.order_by(order(_sort_column(sort)), order(Customer.id))
@@ -182,8 +196,35 @@ def page(ctx: Ctx, flt: CustomerFilter, *, columns: list[str] | None = None, sor
     """Rows (id, version, *values of `columns`) in sort order, from `offset`."""
     columns = columns or DEFAULT_COLUMNS
     with ctx.db.read() as s:
+        if sort == "owner" and not search.normalize_query(flt.search):
+            return _rows_for(s, _ids_by_owner(s, ctx, flt, descending, max(0, offset), limit), columns)
         q = _ordered_ids(s, ctx, flt, sort, descending).offset(max(0, offset)).limit(limit)
         return _rows_for(s, list(s.scalars(q)), columns)
+
+
+def _ids_by_owner(s, ctx: Ctx, flt: CustomerFilter, descending: bool, offset: int, limit: int) -> list[int]:  # noqa: ANN001
+    """Sorted by owner without sorting the table: the few owners in name order (the pool
+    first), each owner's customers by id through the owner index, counted per owner first."""
+    conds = _conditions(ctx, flt)
+    sizes = dict(s.execute(select(Customer.owner_id, func.count()).where(*conds).group_by(Customer.owner_id)).all())
+    owners: list[int | None] = [None, *s.scalars(select(User.id).order_by(User.username, User.id))]
+    if descending:
+        owners.reverse()
+    out: list[int] = []
+    for owner in owners:
+        size = sizes.get(owner, 0)
+        if offset >= size:
+            offset -= size
+            continue
+        order = desc(Customer.id) if descending else asc(Customer.id)
+        q = (select(Customer.id).where(*conds, Customer.owner_id.is_(None) if owner is None
+                                       else Customer.owner_id == owner)
+             .order_by(order).offset(offset).limit(limit - len(out)))
+        out += s.scalars(q)
+        offset = 0
+        if len(out) >= limit:
+            break
+    return out
 
 
 def all_rows(ctx: Ctx, flt: CustomerFilter, *, columns: list[str], sort: str = "code", descending: bool = False,

@@ -157,13 +157,18 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
         basis = p.basis
         if basis == "profit" and any(v[2] for v in agg.values()):
             basis = "sales"  # profit only when every order of the window has a cost
-        value = {cid: (a[0] - a[1] if basis == "profit" else a[0]) for cid, a in agg.items()}
-        active = sorted((-value.get(r[0], 0), r[1], str(r[0]), r[0]) for r in current if r[2] == "active")
+        profit = basis == "profit"
+        zero = (0, 0, 0, 0, None)
+
+        def value_of(cid: int) -> int:
+            a = agg.get(cid, zero)
+            return a[0] - a[1] if profit else a[0]
+
+        # codes are unique, so (value desc, code) is the rules' full order (the id tie-break never decides)
+        active = sorted((-value_of(r[0]), r[1], r[0]) for r in current if r[2] == "active")
         n = len(active)
         cut = grade_cutoffs(n, p.grade)
-        ranked: dict[int, tuple[int, str]] = {}
-        for rank, row in enumerate(active, 1):
-            ranked[row[3]] = (rank, _grade(rank, cut))
+        ranked: dict[int, int] = {row[2]: rank for rank, row in enumerate(active, 1)}
         del active
         abc_of = _abc_classes(current, agg, p.abc)
         timings["rank"] = _time.perf_counter() - t0
@@ -173,12 +178,13 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
         pinned = changed = 0
         changes: list[dict] = []
         stage_memo: dict[tuple, str] = {}
-        zero = (0, 0, 0, 0, None)
-        unranked = (None, None)
         for r in current:
             cid = r[0]
             a = agg.get(cid, zero)
-            rank, grade = ranked.get(cid, unranked)
+            rank = ranked.get(cid)
+            grade = None
+            if rank is not None:
+                grade = _grade(rank, cut)
             if r[3]:
                 pinned += 1
                 grade = r[5]
@@ -187,7 +193,7 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
             if stage is None:
                 stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
             cls = abc_of.get(cid, "C")
-            v = value.get(cid, 0)
+            v = a[0] - a[1] if profit else a[0]
             pop = n if rank is not None else None
             if grade:
                 out_grades[grade] += 1
@@ -199,7 +205,7 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
                 if len(changes) >= BATCH:
                     changed += _write(conn, changes, progress)
         changed += _write(conn, changes, progress)
-        del current, ranked, abc_of, agg, value
+        del current, ranked, abc_of
         timings["classify_and_write"] = _time.perf_counter() - t0
         result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned, changed)
         settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())
@@ -227,12 +233,14 @@ def _grade(rank: int, cut: tuple[int, int, int]) -> str:
 
 def _abc_classes(current, agg: dict, p: ABCParams) -> dict[int, str]:  # noqa: ANN001
     """rules.abc classes on integer cents: A if before/total < a_limit, B if < b_limit, else C; no sales → C."""
-    rows = sorted((-agg[r[0]][0], r[1], str(r[0]), r[0]) for r in current if r[0] in agg and agg[r[0]][0] > 0)
-    total = -sum(r[0] for r in rows)
+    rows = sorted((-agg[r[0]][0], r[1], r[0]) for r in current if r[0] in agg and agg[r[0]][0] > 0)
+    total = sum(a[0] for a in agg.values())  # as rules.abc: net of negative sales (returns)
+    if total <= 0:
+        return {}
     fa, fb = Fraction(p.a_limit), Fraction(p.b_limit)
     out: dict[int, str] = {}
     before = 0
-    for neg, _code, _s, cid in rows:
+    for neg, _code, cid in rows:
         # before/total < num/den  ⇔  before·den < num·total (total > 0)
         if before * fa.denominator < fa.numerator * total:
             out[cid] = "A"

@@ -245,3 +245,16 @@ def id_by_name(ctx: Ctx, name: str) -> int:
     if oid is None:
         raise NotFound(_("Opportunity not found."))
     return oid
+
+
+def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner_id: int,
+                    new_owner_id: int | None) -> None:
+    """transfers.followers(): open opportunities of the old owner move with the customers (audited)."""
+    rows = s.scalars(select(Opportunity).where(Opportunity.customer_id.in_(customer_ids),
+                                               Opportunity.owner_id == old_owner_id,
+                                               Opportunity.stage.in_(OPEN_STAGES))).all()
+    for o in rows:
+        audit.record(s, ctx.actor, "opportunity", o.id, "transfer", {"owner_id": (o.owner_id, new_owner_id)},
+                     label=o.name)
+        o.owner_id = new_owner_id
+    s.flush()

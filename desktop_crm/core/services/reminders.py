@@ -136,15 +136,24 @@ def _birthdays(s: Session, uid: int, today: date, p: rules.ReminderParams, hidde
         if up is not None and ("birthday", cid) not in hidden:
             items.append(Reminder("birthday", up.on, cid, code, name,
                                   _("{name} turns {age}").format(name=name, age=up.years), cid, False, uid))
-    for kid, kname, born, cid, code, name in s.execute(
-            select(Contact.id, Contact.name, Contact.birthday, Customer.id, Customer.code, Customer.name)
-            .join(Customer, Customer.id == Contact.customer_id)
-            .where(month_day(Contact.birthday).in_(mds), Customer.owner_id == uid)):
+    owned = select(Customer.id).where(Customer.owner_id == uid)
+    found = s.execute(select(Contact.id, Contact.name, Contact.birthday, Contact.customer_id)
+                      .where(month_day(Contact.birthday).in_(mds), Contact.customer_id.in_(owned))).all()
+    names = _customer_names(s, {r[3] for r in found})
+    for kid, kname, born, cid in found:
         up = rules.upcoming_birthday(born, today, p)
         if up is not None and ("contact_birthday", kid) not in hidden:
+            code, name = names[cid]
             items.append(Reminder("contact_birthday", up.on, cid, code, name,
                                   _("Contact {name}'s birthday").format(name=kname), kid, False, uid))
     return _group("birthday", items)
+
+
+def _customer_names(s: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    return {cid: (code, name) for cid, code, name in s.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(sorted(ids))))}
 
 
 def _hidden_ids(hidden: set, kind: str) -> list[int]:
@@ -156,18 +165,16 @@ def _key_not_contacted(s: Session, uid: int, today: date, p: rules.ReminderParam
     cond = and_(Customer.owner_id == uid, Customer.grade.in_(KEY_GRADES),
                 or_(Customer.last_contact_at.is_(None), Customer.last_contact_at < limit_at),
                 Customer.status.not_in(("lost", "invalid")), Customer.id.not_in(_hidden_ids(hidden, "key_no_contact")))
-    count = s.scalar(select(func.count()).where(cond)) or 0
+    rows = s.execute(select(Customer.id, Customer.code, Customer.name, Customer.last_contact_at).where(cond)).all()
     items = []
-    for cid, code, name, last in s.execute(select(Customer.id, Customer.code, Customer.name, Customer.last_contact_at)
-                                           .where(cond).order_by(Customer.last_contact_at.asc().nulls_first(),
-                                                                 Customer.id).limit(PER_GROUP)):
+    for cid, code, name, last in rows:
         if not rules.not_contacted(last, today, p):
             continue
         since = rules.days_since(last, today)
         title = _("Never contacted") if since is None else _("Not contacted for {n} days").format(n=since)
         due = today if last is None else last.date() + timedelta(days=p.not_contacted_days)
         items.append(Reminder("key_no_contact", due, cid, code, name, title, cid, due < today, uid))
-    return _group("key_no_contact", items, count)
+    return _group("key_no_contact", items)
 
 
 def _churn(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group | None:
@@ -179,17 +186,21 @@ def _churn(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: s
     cond = and_(Customer.owner_id == uid, Customer.status == "active",
                 ~exists().where(Order.customer_id == Customer.id, Order.date >= since),
                 Customer.id.not_in(_hidden_ids(hidden, "churn")))
-    count = s.scalar(select(func.count()).where(cond)) or 0
-    last = select(func.max(Order.date)).where(Order.customer_id == Customer.id).correlate(Customer).scalar_subquery()
-    rows = s.execute(select(Customer.id, Customer.code, Customer.name, last).where(cond)
-                     .order_by(Customer.id).limit(PER_GROUP))
+    ids = s.scalars(select(Customer.id).where(cond).order_by(Customer.id)).all()  # a covering index scan
+    names = _customer_names(s, set(ids[:PER_GROUP]))
+    shown = [(cid, *names[cid]) for cid in ids[:PER_GROUP]]
+    last: dict[int, date] = {}
+    if shown:
+        last = dict(s.execute(select(Order.customer_id, func.max(Order.date))
+                              .where(Order.customer_id.in_([r[0] for r in shown])).group_by(Order.customer_id)).all())
     items = []
-    for cid, code, name, last_order in rows:
+    for cid, code, name in shown:
+        last_order = last.get(cid)
         if not rules.no_order(last_order, today, p):
             continue
         title = _("No order yet") if last_order is None else _("No order since {date}").format(date=last_order)
         items.append(Reminder("churn", today, cid, code, name, title, cid, False, uid))
-    return _group("churn", items, count)
+    return _group("churn", items, len(ids))
 
 
 def _contracts(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group | None:

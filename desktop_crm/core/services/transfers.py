@@ -25,8 +25,9 @@ def followers() -> list[Follower]:
     fn(session, ctx, customer_ids, old_owner_id, new_owner_id_or_None)."""
     from desktop_crm.core.services.complaints import follow_transfer
     from desktop_crm.core.services.handover import follow_transfer as follow_visits
+    from desktop_crm.core.services.opportunities import follow_transfer as follow_opportunities
 
-    return [follow_transfer, follow_visits]
+    return [follow_transfer, follow_visits, follow_opportunities]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from desktop_crm.ui.admin.users_tab import UsersTab
 
 # Further pages ("module:Class", built as Class(ctx, nav, parent)) added by other areas.
 EXTRA_PAGES: list[str] = [
+    "desktop_crm.ui.admin.backup_page:BackupPage",
+    "desktop_crm.ui.admin.audit_page:AuditPage",
 ]
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.core.i18n import _
-from desktop_crm.core.services.customer_fields import FieldDef
+from desktop_crm.core.services.customer_fields import FieldDef, display
 
 ERROR_STYLE = "color: #b00020; font-size: 9pt;"
 WARNING_STYLE = "color: #a15c00; font-size: 9pt;"
@@ -60,6 +60,22 @@ def text_of(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def phone_text(value: object) -> str:
+    """E.164 as people in China read it: 138 0013 8000, landlines with their leading 0."""
+    text = str(value or "")
+    if text.startswith("+861") and len(text) == 14:
+        d = text[3:]
+        return f"{d[:3]} {d[3:7]} {d[7:]}"
+    if text.startswith("+86") and text[3:].isdigit():
+        return "0" + text[3:]
+    return text
+
+
+def shown(f: FieldDef, value: object) -> str:
+    """customer_fields.display, with phones formatted for reading."""
+    return phone_text(value) if f.kind == "phone" else display(f, value)
 
 
 class FieldEditor:

@@ -39,7 +39,7 @@ class CustomerDialog(QDialog):
         self.detail: CustomerDetail | None = customers.get_customer(ctx, customer_id) if customer_id else None
         self.setWindowTitle(_("Edit customer {code}").format(code=self.detail.code) if self.detail
                             else _("New customer"))
-        self.resize(820, 560)
+        self.resize(820, 500)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.grids: dict[str, FieldGrid] = {}

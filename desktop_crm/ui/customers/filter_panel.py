@@ -5,6 +5,8 @@ date/number → from–to; tags → a tag. `filters()` returns CustomerFilter.fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -32,21 +34,35 @@ class MultiSelect(QToolButton):
 
     changed = Signal()
 
-    def __init__(self, choices: list[tuple[object, str]], parent=None):  # noqa: ANN001
+    def __init__(self, choices: list[tuple[object, str]] | Callable[[], list[tuple[object, str]]],
+                 parent=None):  # noqa: ANN001
+        """`choices` may be a function: then they are loaded when first needed (e.g. users)."""
         super().__init__(parent)
         self.setPopupMode(QToolButton.InstantPopup)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setMinimumWidth(120)
         self.menu_ = QMenu(self)
         self.actions_: list = []
+        self._loader = choices if callable(choices) else None
+        if self._loader is None:
+            self._add(choices)  # type: ignore[arg-type]
+        else:
+            self.menu_.aboutToShow.connect(self._load)
+        self.setMenu(self.menu_)
+        self._update_text()
+
+    def _add(self, choices: list[tuple[object, str]]) -> None:
         for value, label in choices:
             act = self.menu_.addAction(label)
             act.setCheckable(True)
             act.setData(value)
             act.toggled.connect(self._toggled)
             self.actions_.append(act)
-        self.setMenu(self.menu_)
-        self._update_text()
+
+    def _load(self) -> None:
+        if self._loader is not None:
+            loader, self._loader = self._loader, None
+            self._add(loader())
 
     def _toggled(self, _checked: bool) -> None:
         self._update_text()
@@ -62,6 +78,8 @@ class MultiSelect(QToolButton):
         return [a.data() for a in self.actions_ if a.isChecked()]
 
     def set_values(self, values: list) -> None:
+        if values:
+            self._load()
         wanted = {str(v) for v in values or []}
         for a in self.actions_:
             a.blockSignals(True)
@@ -94,12 +112,10 @@ class FilterPanel(QWidget):
         grid = QGridLayout(body)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
-        owners = None
         for i, f in enumerate(CUSTOMER_FIELDS):
             row, col = divmod(i, columns)
             if f.kind == "user":
-                owners = owners or user_choices(ctx)
-                editor = MultiSelect(owners)
+                editor = MultiSelect(lambda: user_choices(ctx))
                 editor.changed.connect(self.changed)
             elif f.kind == "enum":
                 editor = MultiSelect([(k, f.enum.label(k)) for k in f.enum.keys])  # type: ignore[union-attr]

@@ -128,13 +128,27 @@ class ImportDialog(QDialog):
         if getattr(result, "stopped", ""):
             lines.append(result.stopped)
         self.summary.setText("\n".join(lines))
-        problems = result.error_lines() + [w if isinstance(w, str) else (w[1] if w[0] is None else
+        problems = self.error_lines(result) + [w if isinstance(w, str) else (w[1] if w[0] is None else
                                            _("row {n}: {problems}").format(n=w[0], problems=w[1]))
                                            for w in result.warnings]
         self.details.setPlainText("\n".join(problems[:500]))
         self.details.setVisible(bool(problems))
         has_book = bool(result.failed) and Path(result.errors_path or self.errors_path()).exists()
         self.save_errors_button.setVisible(has_book)
+
+    def error_lines(self, result) -> list[str]:  # noqa: ANN001
+        """Row problems with the field names as the user knows them."""
+        from desktop_crm.core.services.customer_fields import CONTACT_FIELD, CUSTOMER_FIELD
+
+        fields = CONTACT_FIELD if self.kind.currentData() == "contacts" else CUSTOMER_FIELD
+        if self.kind.currentData() == "contacts":
+            fields = {**fields, "customer_code": CUSTOMER_FIELD["code"]}
+
+        def label(key: str) -> str:
+            return fields[key].title if key in fields else key
+
+        return [_("row {n}: {problems}").format(n=n, problems="; ".join(f"{label(k)}: {v}" for k, v in errs.items()))
+                for n, errs in result.errors]
 
     def save_errors(self, target: str | None = None) -> None:
         source = (self.import_result.errors_path if self.import_result else None) or self.errors_path()

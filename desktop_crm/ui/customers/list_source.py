@@ -6,16 +6,17 @@ from PySide6.QtGui import QColor
 
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services import customer_query
-from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, CUSTOMER_FIELDS, display
+from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, CUSTOMER_FIELDS
 from desktop_crm.core.services.customer_query import CustomerFilter
 from desktop_crm.ui.app import desk_settings
+from desktop_crm.ui.customers.common import shown
 from desktop_crm.ui.tablemodel import ListColumn, ListSource
 
 SETTINGS_KEY = "customers/columns"
 STATUS_COLOURS = {"lost": "#b00020", "invalid": "#888888", "active": "#1b7f3b", "target": "#1f5fa8"}
-WIDTHS = {"code": 90, "name": 240, "kind": 80, "status": 80, "grade": 110, "loyalty": 80, "owner": 110,
-          "city": 90, "province": 80, "district": 90, "mobile": 130, "phone": 130, "email": 180,
-          "industry": 110, "created_at": 130, "updated_at": 130, "last_contact_at": 130, "address": 240,
+WIDTHS = {"code": 90, "name": 220, "kind": 80, "status": 80, "grade": 90, "loyalty": 80, "owner": 100,
+          "city": 80, "province": 80, "district": 90, "mobile": 120, "phone": 120, "email": 180,
+          "industry": 100, "created_at": 130, "updated_at": 130, "last_contact_at": 130, "address": 240,
           "credit_code": 170, "credit_rating": 60, "source": 110, "tags": 140}
 
 
@@ -69,7 +70,7 @@ class CustomerSource:
     def display(key: str, value: object) -> str:
         if key == "owner":
             return str(value) if value else _("(pool)")
-        return display(CUSTOMER_FIELD[key], value)
+        return shown(CUSTOMER_FIELD[key], value)
 
     @staticmethod
     def colour(key: str, value: object, _row: tuple) -> QColor | None:

@@ -185,6 +185,7 @@ class CustomerListView(QWidget):
         self.filter_panel.show_errors({})
         self.filter_error.setVisible(False)
         self.model.refresh()
+        self.table.scrollToTop()
         self._update_count()
 
     def _update_count(self) -> None:

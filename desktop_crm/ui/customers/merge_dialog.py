@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services import contacts, customer_query, customers, merge
-from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, EDITABLE, display
+from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, EDITABLE
 from desktop_crm.core.services.customer_query import CustomerFilter
-from desktop_crm.ui.customers.common import error_label
+from desktop_crm.ui.customers.common import error_label, shown
 
 PREVIEW_KEYS = ["name", "kind", "status", "mobile", "phone", "email", "credit_code", "city", "address"]
 
@@ -99,8 +99,8 @@ class MergeDialog(QDialog):
         rows = []
         for key in PREVIEW_KEYS:
             f = CUSTOMER_FIELD[key]
-            mine = display(f, self.keep[key])
-            theirs = display(f, other[key]) if other else ""
+            mine = shown(f, self.keep[key])
+            theirs = shown(f, other[key]) if other else ""
             fill = other is not None and key in EDITABLE and not mine and theirs
             mark = f" <span style='color:#1b7f3b'>({esc(_('filled in'))})</span>" if fill else ""
             rows.append(f"<tr><td>{esc(f.title)}</td><td>{esc(mine)}</td><td>{esc(theirs)}{mark}</td></tr>")

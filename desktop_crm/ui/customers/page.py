@@ -54,6 +54,11 @@ class CustomerPage(QWidget):
         self.facts.setTextFormat(Qt.RichText)
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
+        self.grade_line = QLabel()
+        self.grade_line.setObjectName("grade_explanation")
+        self.grade_line.setStyleSheet("color: #555;")
+        self.grade_line.setWordWrap(True)
+        layout.addWidget(self.grade_line)
 
         # -- tabs -------------------------------------------------------------------------
         self.tabs = QTabWidget()
@@ -104,6 +109,8 @@ class CustomerPage(QWidget):
         self.setWindowTitle(f"{d.code} {d['name']} — " + _("Customer"))
         self.title.setText(f"{d.code}  {d['name']}")
         self.facts.setText(self._facts_html())
+        self.grade_line.setText(self._grade_explanation())
+        self.grade_line.setVisible(bool(self.grade_line.text()))
         for tab in (self.profile, self.contacts, self.status_tab, self.transfer_tab, self.audit_tab, *self.extra):
             if hasattr(tab, "refresh"):
                 tab.refresh()
@@ -123,13 +130,24 @@ class CustomerPage(QWidget):
         if d["grade_pinned"]:
             grade += " 📌 " + _("pinned: {note}").format(note=d["grade_note"] or "")
         owner = d.owner_name or _("Customer pool")
+        def lab(text: str) -> str:
+            return esc(_("{label}:").format(label=text)) + " "
+
         parts = [
-            f"{esc(_('Status'))}: <b style='color:{colour}'>{esc(CUSTOMER_STATUS.label(status))}</b>"
+            f"{lab(_('Status'))}<b style='color:{colour}'>{esc(CUSTOMER_STATUS.label(status))}</b>"
             + (f" <span style='color:#666'>({esc(_('since {date}').format(date=since))})</span>" if since else ""),
-            f"{esc(_('Grade'))}: <b>{esc(grade)}</b>",
-            f"{esc(_('Owner'))}: <b>{esc(owner)}</b>",
+            f"{lab(_('Grade'))}<b>{esc(grade)}</b>",
+            f"{lab(_('Owner'))}<b>{esc(owner)}</b>",
         ]
         return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts)
+
+    def _grade_explanation(self) -> str:
+        try:
+            from desktop_crm.core.services import grading
+
+            return _("Grade: {explanation}").format(explanation=grading.explain(self.ctx, self.customer_id).text)
+        except (ImportError, AttributeError, CrmError):
+            return ""
 
     # -- actions --------------------------------------------------------------------------
     def edit(self) -> None:

@@ -23,10 +23,9 @@ from desktop_crm.core.services.customer_fields import (
     CONTACT_FIELD,
     CUSTOMER_FIELD,
     CUSTOMER_FIELDS,
-    display,
     field_label,
 )
-from desktop_crm.ui.customers.common import fill_table, readonly_table
+from desktop_crm.ui.customers.common import fill_table, readonly_table, shown
 from desktop_crm.ui.customers.edit_dialog import GROUPS
 
 
@@ -82,7 +81,7 @@ class ProfileTab(QWidget):
             elif key == "updated_by":
                 label.setText(d.updated_by)
             else:
-                label.setText(display(CUSTOMER_FIELD[key], d[key]))
+                label.setText(shown(CUSTOMER_FIELD[key], d[key]))
 
 
 class ContactsTab(QWidget):
@@ -111,7 +110,7 @@ class ContactsTab(QWidget):
 
     def refresh(self) -> None:
         self.rows = contacts.list_contacts(self.ctx, self.page.customer_id)
-        fill_table(self.table, [[display(CONTACT_FIELD[k], c[k]) for k in self.COLUMNS] for c in self.rows],
+        fill_table(self.table, [[shown(CONTACT_FIELD[k], c[k]) for k in self.COLUMNS] for c in self.rows],
                    widths=[110, 100, 100, 130, 130, 180, 100, 60, 60])
 
     def current(self):  # noqa: ANN201

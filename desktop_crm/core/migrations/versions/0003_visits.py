@@ -87,7 +87,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_visit_plans_assignee_status_due", ["assignee_id", "status", "due"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_plans_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_visit_plans_done_at"), ["done_at"], unique=False)
-        batch_op.create_index("ix_visit_plans_status_due", ["status", "due"], unique=False)
+        batch_op.create_index("ix_visit_plans_status_due", ["status", "due", "assignee_id"], unique=False)
 
     op.create_table(
         "interactions",
@@ -119,7 +119,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("interactions", schema=None) as batch_op:
         batch_op.create_index("ix_interactions_customer_at", ["customer_id", "at"], unique=False)
-        batch_op.create_index("ix_interactions_followup_due", ["follow_up_due"], unique=False)
+        batch_op.create_index("ix_interactions_followup_due", ["follow_up_due", "follow_up_user_id"], unique=False)
         batch_op.create_index("ix_interactions_followup_user_due", ["follow_up_user_id", "follow_up_due"],
                               unique=False)
         batch_op.create_index("ix_interactions_user_at", ["user_id", "at"], unique=False)
@@ -140,6 +140,7 @@ def upgrade() -> None:
 
     # Care-reminder look-ups on the customer archive (plain and portable expression indexes).
     op.create_index("ix_customers_owner_grade_contact", "customers", ["owner_id", "grade", "last_contact_at"])
+    op.create_index("ix_customers_owner_created", "customers", ["owner_id", "created_at"])
     op.create_index("ix_customers_owner_birthday_md", "customers", [sa.column("owner_id"), _month_day("birthday")])
     op.create_index("ix_contacts_birthday_md", "contacts", [_month_day("birthday"), sa.column("customer_id")])
 
@@ -147,6 +148,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_contacts_birthday_md", table_name="contacts")
     op.drop_index("ix_customers_owner_birthday_md", table_name="customers")
+    op.drop_index("ix_customers_owner_created", table_name="customers")
     op.drop_index("ix_customers_owner_grade_contact", table_name="customers")
     for table in ("visit_answers", "interactions", "visit_plans", "pool_claims", "reminder_dismissals",
                   "visit_questions"):

@@ -46,7 +46,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_orders_category"), "orders", ["category"], unique=False)
     op.create_index("ix_orders_customer_date", "orders", ["customer_id", "date", "amount", "cost"], unique=False)
-    op.create_index("ix_orders_date_customer", "orders", ["date", "customer_id"], unique=False)
+    op.create_index("ix_orders_date_customer", "orders", ["date", "customer_id", "amount"], unique=False)
 
     op.create_table(
         "contracts",
