@@ -167,24 +167,24 @@ def counts(db: Database) -> tuple[int, int, int]:
                 s.scalar(select(func.count(VisitPlan.id)).where(VisitPlan.status == "planned")) or 0)
 
 
-def measure(url: str, username: str, repeat: int) -> tuple[float, list[float], dashboard.Dashboard]:
+def measure(url: str, username: str, repeat: int) -> tuple[tuple, list[tuple], dashboard.Dashboard]:
     db = Database(url)  # a fresh engine: the first load pays connection and page-cache costs
     try:
         ctx = Ctx(db, users.actor_by_name(db, username))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         d = dashboard.load(ctx)
-        cold = time.perf_counter() - t0
+        cold = (time.perf_counter() - t0, time.process_time() - c0)
         warm = []
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             dashboard.load(ctx)
-            warm.append(time.perf_counter() - t0)
+            warm.append((time.perf_counter() - t0, time.process_time() - c0))
         return cold, warm, d
     finally:
         db.dispose()
 
 
-def measure_gui(url: str, username: str) -> float:
+def measure_gui(url: str, username: str) -> tuple[float, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -198,13 +198,13 @@ def measure_gui(url: str, username: str) -> float:
 
     db = Database(url)
     ctx = Ctx(db, users.actor_by_name(db, username))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     view = DashboardView(ctx, Nav())
     view.resize(1200, 800)
     view.show()
     app.processEvents()
     view.repaint()
-    elapsed = time.perf_counter() - t0
+    elapsed = (time.perf_counter() - t0, time.process_time() - c0)
     view.notifier.timer.stop()
     view.close()
     db.dispose()
@@ -235,18 +235,22 @@ def main() -> int:
     worst = 0.0
     for who in ("u1", "u0", "boss"):
         cold, warm, d = measure(url, who, args.repeat)
-        worst = max(worst, cold, *warm)
+        worst = max(worst, cold[0], *(w[0] for w in warm))
         groups = ", ".join(f"{g.kind}={g.count}" for g in d.groups)
-        print(f"{who:5} dashboard.load  cold {cold * 1000:7.1f} ms   warm median {statistics.median(warm) * 1000:7.1f} ms"
-              f"   max {max(warm) * 1000:7.1f} ms   [{groups}; team lines {len(d.team)}]")
+        wall = statistics.median(w[0] for w in warm) * 1000
+        cpu = statistics.median(w[1] for w in warm) * 1000
+        print(f"{who:5} dashboard.load  cold {cold[0] * 1000:7.1f} ms (cpu {cold[1] * 1000:6.1f})   warm median "
+              f"{wall:7.1f} ms (cpu {cpu:6.1f})   [{groups}; team lines {len(d.team)}]")
     if args.gui:
         for who in ("u1", "boss"):
-            ms = measure_gui(url, who) * 1000
-            worst = max(worst, ms / 1000)
-            print(f"{who:5} DashboardView built and painted in {ms:7.1f} ms")
+            wall, cpu = measure_gui(url, who)
+            worst = max(worst, wall)
+            print(f"{who:5} DashboardView built and painted in {wall * 1000:7.1f} ms (cpu {cpu * 1000:6.1f})")
     print(f"worst {worst * 1000:.1f} ms — target ≤ 500 ms: {'OK' if worst <= 0.5 else 'SLOW'}")
     return 0 if worst <= 0.5 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip Qt's teardown at interpreter exit (offscreen QApplication + threads)

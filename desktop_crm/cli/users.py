@@ -51,7 +51,7 @@ def cmd_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 
 def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     rows = [{"username": u.username, "display_name": u.display_name, "role": u.role, "department": u.department,
-             "active": u.active, "customers": u.customers} for u in users.list_users(env.ctx)]
+             "active": u.active, "customers": u.customers} for u in users.list_users(env.ctx, with_counts=True)]
     emit(rows, ["username", "display_name", "role", "department", "active", "customers"], args.format)
     return 0
 

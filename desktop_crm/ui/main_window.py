@@ -180,6 +180,11 @@ class MainWindow(QMainWindow):
             toolbar.setObjectName("actions")
             toolbar.addAction(act)
             self.actions_toolbar = toolbar
+        if self.ctx.actor.role != "viewer":
+            import_act = QAction(_("Import customers…"), self)
+            import_act.setShortcut(QKeySequence("Ctrl+I"))
+            import_act.triggered.connect(self.import_file)
+            file_menu.addAction(import_act)
         if self.ctx.actor.role == "admin":
             demo_act = QAction(_("Generate demo data…"), self)
             demo_act.triggered.connect(self.generate_demo)
@@ -211,6 +216,12 @@ class MainWindow(QMainWindow):
             _("Desktop CRM {version}\nCustomer relationship management for office staff.").format(version=__version__)))
         help_menu.addAction(about)
         file_menu.addAction(quit_act)
+
+    def import_file(self) -> None:
+        from desktop_crm.ui.customers.import_dialog import ImportDialog
+
+        ImportDialog(self.ctx, self).exec()
+        self.refresh_views()
 
     def generate_demo(self) -> None:
         """Administrators fill a database with demo customers, in the background with Cancel."""

@@ -169,7 +169,7 @@ def create_in_session(s: Session, ctx: Ctx, data: dict[str, object], *, owner: o
     s.add(c)
     s.flush()
     s.add(StatusChange(customer_id=c.id, status=status, previous=None, at=since, user_id=ctx.actor.id,
-                       reason=_("Created")))
+                       reason=_("Customer created")))
     audit.record(s, ctx.actor, "customer", c.id, "create",
                  {k: (None, v) for k, v in {**values, "status": status, "owner_id": owner_id}.items() if v is not None},
                  label=c.code)

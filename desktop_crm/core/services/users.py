@@ -135,9 +135,11 @@ def actor_by_name(db: Database, username: str | None) -> Actor:
         return actor_of(u)
 
 
-def list_users(ctx: Ctx, *, include_inactive: bool = True) -> list[UserView]:
+def list_users(ctx: Ctx, *, include_inactive: bool = True, with_counts: bool = False) -> list[UserView]:
+    """Users by name; `with_counts` adds how many customers each owns (a scan of all customers)."""
     with ctx.db.read() as s:
-        counts = dict(s.execute(select(Customer.owner_id, func.count()).group_by(Customer.owner_id)).all())
+        counts = (dict(s.execute(select(Customer.owner_id, func.count()).group_by(Customer.owner_id)).all())
+                  if with_counts else {})
         q = select(User).order_by(User.username)
         if not include_inactive:
             q = q.where(User.active.is_(True))

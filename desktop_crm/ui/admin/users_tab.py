@@ -50,7 +50,7 @@ class UsersTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = users.list_users(self.ctx)
+        self.rows = users.list_users(self.ctx, with_counts=True)
         self.table.setRowCount(len(self.rows))
         for i, u in enumerate(self.rows):
             values = (u.username, u.display_name, ROLE.label(u.role), u.department, str(u.customers),

@@ -28,7 +28,7 @@ def set_desk_enabled(on: bool) -> None:
 
 class Notifier(QObject):
     def __init__(self, ctx, view: QWidget, checkbox: QCheckBox | None = None, *,  # noqa: ANN001
-                 interval_ms: int = INTERVAL_MS):
+                 interval_ms: int = INTERVAL_MS, initial: list[reminders.Reminder] | None = None):
         super().__init__(view)
         self.ctx, self.view = ctx, view
         self.seen: set[tuple[str, int]] | None = None
@@ -53,7 +53,8 @@ class Notifier(QObject):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self.timer.start(interval_ms)
-        QTimer.singleShot(0, self.check)
+        # At start the dashboard has just computed the items: announce those without a second query.
+        QTimer.singleShot(0, (lambda: self.check(initial)) if initial is not None else self.check)
 
     @property
     def enabled(self) -> bool:
@@ -70,12 +71,13 @@ class Notifier(QObject):
         win.raise_()
         win.activateWindow()
 
-    def check(self) -> None:
+    def check(self, items: list[reminders.Reminder] | None = None) -> None:
         """Re-compute the due items; announce all of them the first time, then only new ones."""
-        try:
-            items = reminders.flat(reminders.for_user(self.ctx))
-        except Exception:  # noqa: BLE001 - a database hiccup must not raise from a timer
-            return
+        if items is None:
+            try:
+                items = reminders.flat(reminders.for_user(self.ctx))
+            except Exception:  # noqa: BLE001 - a database hiccup must not raise from a timer
+                return
         keys = {(r.kind, r.ref_id) for r in items}
         first = self.seen is None
         new = [r for r in items if first or (r.kind, r.ref_id) not in self.seen]

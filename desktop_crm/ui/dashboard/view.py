@@ -254,4 +254,5 @@ class DashboardView(QWidget):
     def _start_notifier(self) -> None:
         from desktop_crm.ui.dashboard.notify import Notifier
 
-        self.notifier = Notifier(self.ctx, self, self.notify_box)
+        initial = reminders.flat(list(self.data.groups)) if self.data is not None else None
+        self.notifier = Notifier(self.ctx, self, self.notify_box, initial=initial)
