@@ -235,3 +235,15 @@ def test_birthday_lookup_uses_the_month_day_index(team, db):
             conn.execute(text("SET enable_seqscan = off"))
             plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
     assert "ix_customers_owner_birthday_md" in plan
+
+
+def test_dashboard_warm_up_touches_nothing(team, db):
+    from sqlalchemy import func
+
+    from desktop_crm.core.models import AuditEntry
+
+    with db.read() as s:
+        before = s.scalar(select(func.count(AuditEntry.id)))
+    dashboard.warm_up(db)
+    with db.read() as s:
+        assert s.scalar(select(func.count(AuditEntry.id))) == before

@@ -179,7 +179,9 @@ def test_plan_for_whole_customer_list(qtbot, team, desk, monkeypatch):
     for i in range(3):
         customers.create_customer(rep, {"name": f"列表客户{i}"})
 
-    class View:
+    from PySide6.QtWidgets import QWidget
+
+    class View(QWidget):
         ctx, nav = rep, FakeNav()
 
         class data:  # noqa: N801
@@ -194,5 +196,6 @@ def test_plan_for_whole_customer_list(qtbot, team, desk, monkeypatch):
 
     monkeypatch.setattr(visit_dialogs.PlanVisitDialog, "exec", accept)
     view = View()
+    qtbot.addWidget(view)
     visit_dialogs.plan_for_list(view)
     assert view.nav.opened[-1] == ("notify", "3 return visits planned.")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from pypdf import PdfReader
 
 from desktop_crm.core import i18n
 from desktop_crm.core.exporting.pdf import write_report_pdf
@@ -100,6 +100,8 @@ def test_exports_and_print_preview_agree_with_the_pdf(qtbot, world, tmp_path):  
         assert numbers and not missing
     dialog = view.print_preview()
     assert dialog is not None
+    dialog.show()
+    qtbot.wait(300)  # the preview paints through paint_pages (its printer must outlive this function)
     dialog.close()
 
 

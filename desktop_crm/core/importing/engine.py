@@ -214,6 +214,8 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
     else:
         src = _open(path, spec)
     _write_all(ctx, spec, src, mode, source, result, progress, errors_out)
+    if spec.after_import is not None and (result.created or result.updated):
+        spec.after_import(ctx, result)
     return result
 
 

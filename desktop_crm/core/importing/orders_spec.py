@@ -350,5 +350,5 @@ def total_cents(ctx) -> int:  # noqa: ANN001 - used by tests and the benchmark
 
 ORDERS = ImportSpec(
     name="orders", title=N_("Orders"), columns=COLUMNS, validate=validate, write=write, match_key="order_no",
-    after_batch=after_batch, batch_size=5000,
+    after_batch=after_batch, batch_size=5000, after_import=after_import,
 )

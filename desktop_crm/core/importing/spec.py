@@ -87,6 +87,8 @@ class ImportSpec:
     modes: tuple[str, ...] = MODES
     after_batch: Callable[[RowContext, list[int]], None] | None = None
     batch_size: int = 1000
+    # after_import(ctx, result): runs once after the write phase (e.g. orders recompute grades)
+    after_import: Callable[[Any, Any], None] | None = None
 
     def column(self, key: str) -> ImportColumn:
         for c in self.columns:

@@ -10,7 +10,14 @@ from desktop_crm.core.models.sales import Contract, Opportunity, OpportunityActi
 from desktop_crm.core.models.search import CustomerSearch
 from desktop_crm.core.models.setting import SavedFilter, Sequence, Setting
 from desktop_crm.core.models.user import Department, User
-from desktop_crm.core.models.visits import Interaction, PoolClaim, ReminderDismissal, VisitAnswer, VisitPlan, VisitQuestion  # noqa: F401, E501
+from desktop_crm.core.models.visits import (  # noqa: F401
+    Interaction,
+    PoolClaim,
+    ReminderDismissal,
+    VisitAnswer,
+    VisitPlan,
+    VisitQuestion,
+)
 
 __all__ = [
     "AuditEntry",

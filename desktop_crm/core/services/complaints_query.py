@@ -174,6 +174,7 @@ def export_rows(ctx: Ctx, flt: ComplaintFilter, *, columns: list[str] | None = N
 
 
 LOOKUP_COLUMNS = ["code", "name", "mobile", "phone", "city"]
+LOOKUP_CANDIDATES = 2000
 
 
 def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
@@ -205,6 +206,17 @@ def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
                 rows = [tuple(r) for r in s.execute(q)]
             if rows:
                 return rows
+    # The search index first (a phone fragment matches a few hundred customers even at 1,000,000),
+    # then the scope on that small set; a query matching too much falls back to the complete query.
+    with ctx.db.read() as s:
+        matched = search.match_ids(s, text)
+        ids = list(s.scalars(matched.limit(LOOKUP_CANDIDATES + 1))) if matched is not None else []
+        if matched is not None and len(ids) <= LOOKUP_CANDIDATES:
+            if not ids:
+                return []
+            q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
+                 .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code).limit(limit))
+            return [tuple(r) for r in s.execute(q)]
     return customer_query.page(ctx, CustomerFilter(search=text), columns=LOOKUP_COLUMNS, limit=limit)
 
 

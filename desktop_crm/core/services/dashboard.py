@@ -114,3 +114,13 @@ def _figures(s, ctx: Ctx, today: date) -> tuple[Figure, ...]:  # noqa: ANN001
     values["new_customers_month"] = s.scalar(
         select(func.count()).where(Customer.created_at >= month_start, owner_scope(ctx.actor, Customer.owner_id))) or 0
     return tuple(Figure(k, gettext(label), values[k]) for k, label in FIGURES if k in values)
+
+
+def warm_up(db) -> None:  # noqa: ANN001
+    """Compile and run the dashboard's statements once for each role shape (on a user id that owns
+    nothing), so the first real load after login finds them in SQLAlchemy's compiled cache. Meant for
+    the start-up thread that opens the database while the login window waits for the password."""
+    from desktop_crm.core.services.context import Actor
+
+    for role in ("staff", "supervisor", "manager"):
+        load(Ctx(db, Actor(id=0, username="", role=role, department_id=0)))

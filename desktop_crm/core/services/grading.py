@@ -149,10 +149,8 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
             agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)
         timings["aggregate"] = _time.perf_counter() - t0
         _step(progress, 1, _("Ranking customers…"))
-        current = conn.execute(select(
-            Customer.id, Customer.code, Customer.status, type_coerce(Customer.grade_pinned, Integer),
-            type_coerce(Customer.grade_value, BigInteger), Customer.grade, Customer.grade_rank,
-            Customer.grade_population, Customer.grade_basis, Customer.loyalty, Customer.abc_class)).all()
+        # pass 1 (streamed): only id, code and status, for the two rankings
+        current = [tuple(r) for r in conn.execute(select(Customer.id, Customer.code, Customer.status))]
         timings["customers"] = _time.perf_counter() - t0
         basis = p.basis
         if basis == "profit" and any(v[2] for v in agg.values()):
@@ -178,34 +176,40 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
         pinned = changed = 0
         changes: list[dict] = []
         stage_memo: dict[tuple, str] = {}
-        for r in current:
-            cid = r[0]
-            a = agg.get(cid, zero)
-            rank = ranked.get(cid)
-            grade = None
-            if rank is not None:
-                grade = _grade(rank, cut)
-            if r[3]:
-                pinned += 1
-                grade = r[5]
-            key = (a[4], a[3])
-            stage = stage_memo.get(key)
-            if stage is None:
-                stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
-            cls = abc_of.get(cid, "C")
-            v = a[0] - a[1] if profit else a[0]
-            pop = n if rank is not None else None
-            if grade:
-                out_grades[grade] += 1
-            out_loyalty[stage] += 1
-            out_abc[cls] += 1
-            if (grade, rank, pop, v, basis, stage, cls) != (r[5], r[6], r[7], r[4], r[8], r[9], r[10]):
-                changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
-                                "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
-                if len(changes) >= BATCH:
-                    changed += _write(conn, changes, progress)
-        changed += _write(conn, changes, progress)
-        del current, ranked, abc_of
+        del current
+        stored = select(Customer.id, type_coerce(Customer.grade_pinned, Integer),
+                        type_coerce(Customer.grade_value, BigInteger), Customer.grade, Customer.grade_rank,
+                        Customer.grade_population, Customer.grade_basis, Customer.loyalty, Customer.abc_class)
+        last = 0
+        while True:  # pass 2: id-ordered chunks, each read in full before its changes are written
+            chunk = conn.execute(stored.where(Customer.id > last).order_by(Customer.id).limit(BATCH)).all()
+            if not chunk:
+                break
+            last = chunk[-1][0]
+            for r in chunk:
+                cid = r[0]
+                a = agg.get(cid, zero)
+                rank = ranked.get(cid)
+                grade = _grade(rank, cut) if rank is not None else None
+                if r[1]:
+                    pinned += 1
+                    grade = r[3]
+                key = (a[4], a[3])
+                stage = stage_memo.get(key)
+                if stage is None:
+                    stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
+                cls = abc_of.get(cid, "C")
+                v = a[0] - a[1] if profit else a[0]
+                pop = n if rank is not None else None
+                if grade:
+                    out_grades[grade] += 1
+                out_loyalty[stage] += 1
+                out_abc[cls] += 1
+                if (grade, rank, pop, v, basis, stage, cls) != (r[3], r[4], r[5], r[2], r[6], r[7], r[8]):
+                    changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
+                                    "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
+            changed += _write(conn, changes, progress)
+        del ranked, abc_of
         timings["classify_and_write"] = _time.perf_counter() - t0
         result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned, changed)
         settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())

@@ -196,8 +196,7 @@ class OrdersView(QWidget):
         dlg.exec()
         result = dlg.import_result
         if result is not None and (result.created or result.updated) and not result.dry_run:
-            self.refresh()
-            self.recompute()
+            self.refresh()  # the import itself recomputed the grades (ImportSpec.after_import)
 
     def recompute(self) -> None:
         ctx = self.ctx

@@ -23,6 +23,7 @@ from desktop_crm.core.services.permissions import require_export
 from desktop_crm.ui.tasks import run_task, show_error
 
 HOW = ("xlsx", "pdf", "print")
+_previews: list[tuple] = []
 
 
 def list_report(ctx, title: str, table: Table, description: str = "") -> Report:  # noqa: ANN001
@@ -83,6 +84,7 @@ def output_list(parent: QWidget, ctx, title: str, make_table: Callable[[], Table
 
         printer = QPrinter(QPrinter.HighResolution)
         dialog = QPrintPreviewDialog(printer, parent)
+        _previews[:] = [(dialog, printer, laid_out)]  # the dialog does not own the printer: keep it alive
         dialog.setWindowTitle(_("Print preview — {title}").format(title=title))
         dialog.paintRequested.connect(lambda pr: paint_pages(pr, laid_out))
         dialog.resize(1000, 800)

@@ -192,6 +192,8 @@ def paint_pages(printer: QPrinter, pages: list[dict]) -> None:
 
 def _paint_page(p: QPainter, printer: QPrinter, page: dict) -> None:
     k = printer.resolution() / 72.0
+    p.setRenderHint(QPainter.Antialiasing, True)
+    p.setRenderHint(QPainter.TextAntialiasing, True)
     height = page["size"][1]
     fonts: dict[tuple[str, float, bool], QFont] = {}
 

@@ -284,6 +284,7 @@ class ReportsView(QWidget):
         pages = layout_pages(self.report)
         printer = QPrinter(QPrinter.HighResolution)
         dialog = QPrintPreviewDialog(printer, self)
+        self._preview = (dialog, printer, pages)  # the dialog does not own the printer: keep it alive
         dialog.setWindowTitle(_("Print preview — {title}").format(title=self.report.title))
         dialog.paintRequested.connect(lambda pr: paint_pages(pr, pages))
         dialog.resize(1000, 800)

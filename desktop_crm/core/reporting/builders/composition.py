@@ -18,7 +18,7 @@ from desktop_crm.core.services.context import Ctx
 
 # --by value → (customer column, enum or None, label)
 BY_FIELDS: dict[str, tuple[str, Any, str]] = {
-    "category": ("industry", None, N_("Category")),
+    "category": ("industry", None, N_("Customer category")),
     "kind": ("kind", enums.CUSTOMER_KIND, N_("Kind")),
     "status": ("status", enums.CUSTOMER_STATUS, N_("Status")),
     "grade": ("grade", enums.GRADE, N_("Grade")),
