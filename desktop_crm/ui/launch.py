@@ -46,6 +46,9 @@ class Opener:
             from desktop_crm.core.app_setup import open_database
 
             self.result = open_database(self.url)
+            from desktop_crm.core.services import dashboard
+
+            dashboard.warm_up(self.result.db)  # compile the first screen's queries while the user types
             if self.demo:
                 from desktop_crm.core.services import users
 

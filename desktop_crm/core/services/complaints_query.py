@@ -199,13 +199,13 @@ def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
             e164 = None
         if e164:
             with ctx.db.read() as s:
-                ids = select(Customer.id).where(or_(Customer.mobile == e164, Customer.phone == e164)).union(
-                    select(Contact.customer_id).where(Contact.mobile == e164))
-                q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
-                     .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code).limit(limit))
-                rows = [tuple(r) for r in s.execute(q)]
-            if rows:
-                return rows
+                ids = list(s.scalars(select(Customer.id).where(or_(Customer.mobile == e164, Customer.phone == e164))
+                                     .union(select(Contact.customer_id).where(Contact.mobile == e164))))
+                if ids:  # the number is known: its customers in scope, or nothing (no slow search after it)
+                    q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
+                         .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code)
+                         .limit(limit))
+                    return [tuple(r) for r in s.execute(q)]
     # The search index first (a phone fragment matches a few hundred customers even at 1,000,000),
     # then the scope on that small set; a query matching too much falls back to the complete query.
     with ctx.db.read() as s:

@@ -29,7 +29,8 @@ class UsersTab(QWidget):
         self.buttons = {}
         for key, text, slot in (("add", _("New user…"), self.add), ("edit", _("Edit…"), self.edit),
                                 ("password", _("Reset password…"), self.reset_password),
-                                ("deactivate", _("Deactivate…"), self.deactivate)):
+                                ("deactivate", _("Deactivate…"), self.deactivate),
+                                ("handover", _("Handover wizard…"), self.handover)):
             b = QPushButton(text)
             b.setObjectName(f"user_{key}")
             b.clicked.connect(slot)
@@ -75,6 +76,13 @@ class UsersTab(QWidget):
         u = self.selected()
         if u is not None and PasswordDialog(self.ctx, u.id, self).exec():
             QMessageBox.information(self, _("Users"), _("Password of {user} changed.").format(user=u.username))
+
+    def handover(self) -> None:
+        from desktop_crm.ui.visits.handover_wizard import HandoverWizard
+
+        u = self.selected()
+        HandoverWizard(self.ctx, self, user_id=u.id if u else None).exec()
+        self.refresh()
 
     def deactivate(self) -> None:
         u = self.selected()

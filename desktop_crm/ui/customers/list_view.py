@@ -96,7 +96,11 @@ class CustomerListView(QWidget):
         self.print_list_action = export_menu.addAction(_("Print list…"))
         self.export_button.setMenu(export_menu)
         self.import_button = QPushButton(_("Import customers…"))
-        for b in (self.new_button, self.open_button, self.transfer_button, self.status_button):
+        self.plan_visits_button = QPushButton(_("Plan return visits…"))
+        self.plan_visits_button.setToolTip(_("For the selected customers, or the whole list when none is selected"))
+        self.plan_visits_button.clicked.connect(self._plan_visits)
+        for b in (self.new_button, self.open_button, self.transfer_button, self.status_button,
+                  self.plan_visits_button):
             actions.addWidget(b)
         actions.addWidget(self.export_button)
         actions.addWidget(self.import_button)
@@ -107,6 +111,7 @@ class CustomerListView(QWidget):
         layout.addLayout(actions)
         self.new_button.setVisible(writer)
         self.status_button.setVisible(writer)
+        self.plan_visits_button.setVisible(writer)
         self.import_button.setVisible(writer)
         self.transfer_button.setVisible(writer and ctx.actor.at_least("supervisor"))
         self.export_button.setVisible(ctx.actor.role != "viewer" or ctx.actor.can_export)
@@ -196,6 +201,11 @@ class CustomerListView(QWidget):
             text += "  " + _("({k} filters)").format(k=active)
         self.count_label.setText(text)
         self.filter_button.setText(_("Filters") + (f" ({active})" if active else ""))
+
+    def _plan_visits(self) -> None:
+        from desktop_crm.ui.visits.visit_dialogs import plan_for_list
+
+        plan_for_list(self)
 
     def apply_filter(self, fields: dict) -> None:
         """Drill-down from reports: show exactly these conditions (search cleared)."""
