@@ -3,7 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from desktop_crm.core.errors import ConflictError, DuplicateWarning, NotFound, PermissionDenied, ValidationError
+from desktop_crm.core.errors import (
+    ConflictError,
+    DuplicateWarning,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from desktop_crm.core.services import contacts, customer_history, customer_query, customers, merge, transfers
 from desktop_crm.core.services.customer_query import CustomerFilter
 

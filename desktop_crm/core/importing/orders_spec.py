@@ -58,7 +58,7 @@ COLUMNS = (
                  N_("Used when there is no code and exactly one customer has this name")),
     ImportColumn("date", ("日期", "订单日期", "交易日期"), True, N_("Date"), N_("Order date")),
     ImportColumn("product", ("商品", "产品", "商品名称"), False, N_("Product")),
-    ImportColumn("category", ("商品类别", "类别", "产品类别"), False, N_("Category")),
+    ImportColumn("category", ("商品类别", "类别", "产品类别"), False, N_("Product category")),
     ImportColumn("quantity", ("数量",), False, N_("Quantity")),
     ImportColumn("amount", ("金额", "销售额", "订单金额"), True, N_("Amount"), N_("Exact decimal, e.g. 1234.50")),
     ImportColumn("cost", ("成本",), False, N_("Cost")),

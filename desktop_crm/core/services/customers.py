@@ -11,7 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.core import search
 from desktop_crm.core.enums import CUSTOMER_STATUS, GRADE
-from desktop_crm.core.errors import ConflictError, DuplicateWarning, NotFound, PermissionDenied, ValidationError
+from desktop_crm.core.errors import (
+    ConflictError,
+    DuplicateWarning,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, StatusChange, User
 from desktop_crm.core.rules.validation import normalize_name

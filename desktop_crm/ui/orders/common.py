@@ -13,7 +13,7 @@ from desktop_crm.core.i18n import N_, _
 
 TITLES = {
     "order_no": N_("Order no."), "date": N_("Date"), "customer_code": N_("Customer code"),
-    "customer_name": N_("Customer"), "product": N_("Product"), "category": N_("Category"),
+    "customer_name": N_("Customer"), "product": N_("Product"), "category": N_("Product category"),
     "quantity": N_("Quantity"), "amount": N_("Amount"), "cost": N_("Cost"), "paid_amount": N_("Paid"),
     "receivable": N_("Receivable"), "due_date": N_("Payment due"), "owner": N_("Owner"), "notes": N_("Notes"),
     "number": N_("Contract no."), "title": N_("Contract title"), "signed_on": N_("Signed"), "start_on": N_("Start"),

@@ -43,7 +43,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     total = sum(amounts, start=money(0))
     totals = {"product": total_label(), "orders": sum(r["orders"] for r in rows), "sales": total,
               "share": 1 if total else None}
-    columns = [col("product", _("Product")), col("category", _("Category")), col("orders", _("Orders"), "int"),
+    columns = [col("product", _("Product")), col("category", _("Product category")), col("orders", _("Orders"), "int"),
                col("quantity", _("Quantity"), "number"), col("sales", _("Sales"), "money"),
                col("share", _("Share"), "percent"), col("cumulative_share", _("Cumulative share"), "percent")]
     by_cat: dict[str, list] = {}
@@ -54,7 +54,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     cats = sorted(by_cat.items(), key=lambda kv: (-kv[1][1], kv[0]))
     cat_rows = [{"category": k, "orders": v[0], "sales": v[1], "share": sh}
                 for (k, v), sh in zip(cats, shares([v[1] for _k, v in cats]), strict=True)]
-    section = Table([col("category", _("Category")), col("orders", _("Orders"), "int"),
+    section = Table([col("category", _("Product category")), col("orders", _("Orders"), "int"),
                      col("sales", _("Sales"), "money"), col("share", _("Share"), "percent")], cat_rows,
                     {"category": total_label(), "orders": totals["orders"], "sales": total,
                      "share": 1 if total else None})
