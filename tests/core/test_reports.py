@@ -202,3 +202,24 @@ def test_cli_pack_pdf_and_workbook(world, db_url, tmp_path):  # noqa: ANN001
     assert pack.chosen(world["manager"]) == ["abc", "churn"]
     with pytest.raises(PermissionDenied):
         pack.remember(world["rep1"], ["abc"])
+
+
+def test_progress_and_cancel(world):  # noqa: ANN001
+    from desktop_crm.core.errors import Cancelled
+
+    class Progress:
+        def __init__(self, stop: bool):
+            self.stop, self.steps = stop, []
+
+        def step(self, done, total=None, message=""):  # noqa: ANN001, ANN202
+            self.steps.append((done, total))
+
+        def cancelled(self) -> bool:
+            return self.stop
+
+    for name in registry.REPORTS:
+        p = Progress(False)
+        registry.build(world["manager"], name, ReportParams(P0, P1), p)
+        assert p.steps and p.steps[-1][0] == p.steps[-1][1], name
+        with pytest.raises(Cancelled):
+            registry.build(world["manager"], name, ReportParams(P0, P1), Progress(True))

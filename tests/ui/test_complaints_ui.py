@@ -173,3 +173,28 @@ def test_customer_tab_and_phrasebook_editor(qtbot, setup):
     ed.say.setPlainText("Good morning, {company} hotline, {agent} speaking.")
     ed.save()
     assert phrasebook.phrases(team["rep1"], "en")[0].say.startswith("Good morning")
+
+
+def test_edit_record_fields(qtbot, setup):
+    from decimal import Decimal
+
+    from desktop_crm.ui.complaints.edit_dialog import ComplaintEditDialog
+
+    team, cust = setup
+    c = complaints.register(team["rep1"], customer_id=cust.id, channel="hotline", category="damage",
+                            severity="normal", description="破损")
+    dlg = ComplaintEditDialog(team["rep1"], complaints.get(team["rep1"], c.id))
+    qtbot.addWidget(dlg)
+    dlg.widgets["claim_amount"].setText("abc")
+    dlg.save()
+    assert dlg.result() == 0 and dlg.messages["claim_amount"].isVisibleTo(dlg)
+    dlg.widgets["claim_amount"].setText("300")
+    dlg.widgets["claim_approved"].setText("250.5")
+    dlg.widgets["claim_paid_on"].setText("2026-03-09")
+    dlg.widgets["root_cause"].setCurrentIndex(dlg.widgets["root_cause"].findData("carrier"))
+    dlg.save()
+    assert dlg.result() == 1
+    d = complaints.get(team["rep1"], c.id)
+    assert (d["claim_amount"], d["claim_approved"], d["root_cause"]) == (Decimal("300.00"), Decimal("250.50"),
+                                                                        "carrier")
+    assert str(d["claim_paid_on"]) == "2026-03-09"

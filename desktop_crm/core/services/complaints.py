@@ -90,10 +90,13 @@ def next_number(s: Session, received_at: datetime) -> str:
 
 
 def _check_refs(s: Session, ctx: Ctx, values: dict[str, object]) -> None:
-    from desktop_crm.core.services.customers import load_visible as load_customer
+    from desktop_crm.core.services.permissions import intake_customer_scope
 
     if values.get("customer_id") is not None:
-        load_customer(s, ctx, int(values["customer_id"]))  # type: ignore[arg-type]
+        found = s.scalar(select(Customer.id).where(Customer.id == int(values["customer_id"]),  # type: ignore[arg-type]
+                                                   intake_customer_scope(ctx.actor)))
+        if found is None:
+            raise ValidationError({"customer_id": _("Customer not found.")})
     if values.get("contact_id") is not None:
         contact = s.get(Contact, values["contact_id"])
         if contact is None or contact.customer_id != values.get("customer_id"):

@@ -187,7 +187,7 @@ def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
     from desktop_crm.core.rules.validation import normalize_phone
     from desktop_crm.core.services import customer_query
     from desktop_crm.core.services.customer_query import CustomerFilter
-    from desktop_crm.core.services.permissions import customer_scope
+    from desktop_crm.core.services.permissions import intake_customer_scope as customer_scope
 
     text = (text or "").strip()
     if len(text) < 2:

@@ -30,6 +30,13 @@ def customer_scope(actor: Actor) -> ColumnElement[bool]:
     return or_(owner_scope(actor, Customer.owner_id), Customer.owner_id.is_(None))
 
 
+def intake_customer_scope(actor: Actor) -> ColumnElement[bool]:
+    """Customers a caller may be identified among at complaint intake: all of them for anyone who
+    registers complaints (a service-desk rep takes calls from every customer, DOMAIN §1: complaints
+    received by them), so only identification fields are returned by that look-up."""
+    return true() if actor.role != "viewer" else customer_scope(actor)
+
+
 def require_role(actor: Actor, role: str, what: str | None = None) -> None:
     if actor.role == "viewer" or not actor.at_least(role):
         raise PermissionDenied(what)

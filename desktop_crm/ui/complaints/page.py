@@ -51,7 +51,9 @@ class ComplaintPage(QWidget):
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
         head.addWidget(self.title, 1)
+        self.edit_button = QPushButton(_("Edit…"))
         self.customer_button = QPushButton(_("Customer…"))
+        head.addWidget(self.edit_button)
         head.addWidget(self.customer_button)
         layout.addLayout(head)
         self.clocks = QLabel()
@@ -118,6 +120,8 @@ class ComplaintPage(QWidget):
         layout.addWidget(split, 1)
         writer = ctx.actor.role != "viewer"
         self.note_button.setVisible(writer)
+        self.edit_button.setVisible(writer)
+        self.edit_button.clicked.connect(self.edit)
         self.assign_button.setVisible(writer and ctx.actor.at_least("supervisor"))
         self.customer_button.clicked.connect(self.open_customer)
         self.note_button.clicked.connect(self.add_note)
@@ -220,6 +224,12 @@ class ComplaintPage(QWidget):
         except CrmError as exc:
             show_error(self, exc)
         self.reload()
+
+    def edit(self) -> None:
+        from desktop_crm.ui.complaints.edit_dialog import ComplaintEditDialog
+
+        if ComplaintEditDialog(self.ctx, self.detail, self).exec():
+            self.reload()
 
     def open_customer(self) -> None:
         if self.nav is not None:
