@@ -27,3 +27,17 @@ def test_migrations_match_models(db):
     with db.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert [d for d in diffs if _relevant(d)] == []
+
+
+def test_downgrade_to_base_and_up_again(db):
+    from alembic import command
+
+    from desktop_crm.core.schema import alembic_config, upgrade
+
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert current_revision(db.engine) is None
+    upgrade(db.engine)
+    assert current_revision(db.engine) == head_revision()

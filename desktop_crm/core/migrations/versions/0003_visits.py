@@ -146,8 +146,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_contacts_birthday_md", table_name="contacts")
-    op.drop_index("ix_customers_owner_birthday_md", table_name="customers")
+    # Expression indexes: a later revision's SQLite batch downgrade may already have rebuilt the table
+    # without them, so drop them only if they are still there (portable SQL).
+    op.execute("DROP INDEX IF EXISTS ix_contacts_birthday_md")
+    op.execute("DROP INDEX IF EXISTS ix_customers_owner_birthday_md")
     op.drop_index("ix_customers_owner_created", table_name="customers")
     op.drop_index("ix_customers_owner_grade_contact", table_name="customers")
     for table in ("visit_answers", "interactions", "visit_plans", "pool_claims", "reminder_dismissals",
