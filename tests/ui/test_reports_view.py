@@ -155,3 +155,37 @@ def test_screens_in_both_languages(qtbot, world, tmp_path, lang):  # noqa: ANN00
     if lang == "zh_CN":
         assert view.report.title == "回访" or view.report.title != "Return visits"
     write_report_pdf(view.report, Path(tmp_path / "v.pdf"))
+
+
+def test_order_and_complaint_lists_to_excel_and_pdf(qtbot, world, tmp_path):  # noqa: ANN001
+    from desktop_crm.core.services.complaints_query import ComplaintFilter, complaint_table
+    from desktop_crm.core.services.orders import OrderFilter, order_table
+    from desktop_crm.ui.complaints.view import ComplaintsView
+    from desktop_crm.ui.orders.view import OrdersView
+    from desktop_crm.ui.reports.list_output import output_list
+
+    mgr = world["manager"]
+    orders_view = OrdersView(mgr, Nav())
+    complaints_view = ComplaintsView(mgr, Nav())
+    qtbot.addWidget(orders_view)
+    qtbot.addWidget(complaints_view)
+    assert [a.objectName() for a in orders_view.output_button.menu().actions()] == [
+        "list_output_xlsx", "list_output_pdf", "list_output_print"]
+    assert complaints_view.output_button.menu().actions()
+    table = order_table(mgr, OrderFilter())
+    assert table.rows and table.totals["order_no"] == len(table.rows)
+    assert sum(r["amount"] for r in table.rows) == table.totals["amount"]
+    for name, make in (("orders", lambda: order_table(mgr, OrderFilter())),
+                       ("complaints", lambda: complaint_table(mgr, ComplaintFilter(),
+                                                              ["number", "status", "severity", "customer_name"]))):
+        xlsx, pdf = tmp_path / f"{name}.xlsx", tmp_path / f"{name}.pdf"
+        output_list(orders_view, mgr, name, make, "xlsx", path=str(xlsx))
+        output_list(orders_view, mgr, name, make, "pdf", path=str(pdf))
+        assert wait_idle()
+        qtbot.waitUntil(lambda x=xlsx, p=pdf: x.exists() and p.exists(), timeout=10000)
+        rows = list(load_workbook(xlsx).worksheets[0].iter_rows(values_only=True))
+        assert len(rows) >= 1 + len(make().rows)
+        text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+        first = make().rows[0]
+        key = "order_no" if name == "orders" else "number"
+        assert str(first[key]) in text

@@ -245,10 +245,9 @@ _EXPORT_TITLES = {"number": "Number", "status": "Status", "severity": "Severity"
                   "description": "What the customer said"}
 
 
-def export_list(ctx: Ctx, flt: ComplaintFilter, path: str, progress=None) -> int:  # noqa: ANN001
-    """The filtered complaint list (in scope, export right required) to .xlsx or .csv; returns the rows."""
-    from pathlib import Path
-
+def complaint_table(ctx: Ctx, flt: ComplaintFilter, columns: list[str] | None = None):  # noqa: ANN201
+    """The filtered complaint list (in scope, export right required) as a report table; `columns`
+    picks the columns as shown (default: every exported column)."""
     from desktop_crm.core.enums import (
         COMPLAINT_CATEGORY,
         COMPLAINT_CHANNEL,
@@ -258,28 +257,39 @@ def export_list(ctx: Ctx, flt: ComplaintFilter, path: str, progress=None) -> int
     from desktop_crm.core.i18n import gettext
     from desktop_crm.core.reporting.model import Column, Table
 
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise ValidationError({"path": _("use a .xlsx or .csv file name")})
     enums = {"status": COMPLAINT_STATE, "severity": COMPLAINT_SEVERITY, "category": COMPLAINT_CATEGORY,
              "channel": COMPLAINT_CHANNEL}
     kinds = {k: "datetime" for k in ("received_at", "response_due", "resolution_due", "first_response_at",
                                      "resolved_at", "closed_at")}
     kinds["satisfaction"] = "int"
-    cols = [Column(k, gettext(_EXPORT_TITLES[k]), kinds.get(k, "text")) for k in EXPORT_COLUMNS]
+    keys = [k for k in (columns or EXPORT_COLUMNS) if k in _EXPORT_TITLES]
+    cols = [Column(k, gettext(_EXPORT_TITLES[k]), kinds.get(k, "text")) for k in keys]
     rows = []
-    for r in export_rows(ctx, flt, columns=EXPORT_COLUMNS):
-        row = dict(zip(EXPORT_COLUMNS, r[2:], strict=True))
+    for r in export_rows(ctx, flt, columns=keys):
+        row = dict(zip(keys, r[2:], strict=True))
         for k, enum in enums.items():
-            row[k] = enum.label(row[k])
-        row["overdue"] = _("Yes") if row["overdue"] else ""
+            if k in row:
+                row[k] = enum.label(row[k])
+        if "overdue" in row:
+            row["overdue"] = _("Yes") if row["overdue"] else ""
         rows.append(row)
+    return Table(columns=cols, rows=rows)
+
+
+def export_list(ctx: Ctx, flt: ComplaintFilter, path: str, progress=None) -> int:  # noqa: ANN001
+    """The filtered complaint list (in scope, export right required) to .xlsx or .csv; returns the rows."""
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ValidationError({"path": _("use a .xlsx or .csv file name")})
+    table = complaint_table(ctx, flt)
     if suffix == ".xlsx":
         from desktop_crm.core.exporting.excel import write_table_xlsx
 
-        write_table_xlsx(cols, rows, path, sheet_title=_("Complaints"), progress=progress)
+        write_table_xlsx(table.columns, table.rows, path, sheet_title=_("Complaints"), progress=progress)
     else:
         from desktop_crm.core.exporting.csvjson import write_csv
 
-        write_csv(Table(columns=cols, rows=rows), path, progress=progress)
-    return len(rows)
+        write_csv(table, path, progress=progress)
+    return len(table.rows)

@@ -270,6 +270,25 @@ def page(ctx: Ctx, flt: OrderFilter, *, columns: list[str] | None = None, sort: 
         return rows
 
 
+def order_table(ctx: Ctx, flt: OrderFilter, *, sort: str = "date", descending: bool = True,
+                titles: dict[str, str] | None = None):  # noqa: ANN201 - a reporting Table
+    """The filtered order list as shown, every row in scope, as a report table with totals."""
+    from desktop_crm.core.reporting.model import Column, Table
+
+    kinds = {k: "money" for k in MONEY_COLUMNS} | {"date": "date", "due_date": "date", "quantity": "number"}
+    cols = [Column(k, (titles or {}).get(k, k), kinds.get(k, "text")) for k in COLUMNS]
+    rows, offset = [], 0
+    while True:
+        chunk = page(ctx, flt, columns=COLUMNS, sort=sort, descending=descending, offset=offset, limit=5000)
+        rows += [dict(zip(COLUMNS, r[2:], strict=True)) for r in chunk]
+        if len(chunk) < 5000:
+            break
+        offset += 5000
+    t = totals(ctx, flt)
+    return Table(columns=cols, rows=rows,
+                 totals={"order_no": t.orders, "amount": t.amount, "paid_amount": t.paid, "receivable": t.receivable})
+
+
 def categories(ctx: Ctx) -> list[str]:
     with ctx.db.read() as s:
         return [c for c in s.scalars(select(Order.category).where(Order.category.is_not(None))

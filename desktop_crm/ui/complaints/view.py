@@ -27,6 +27,7 @@ from desktop_crm.core.services import complaints, complaints_query
 from desktop_crm.core.services.complaints_query import ComplaintFilter
 from desktop_crm.ui.complaints import common
 from desktop_crm.ui.customers.filter_panel import MultiSelect
+from desktop_crm.ui.reports.list_output import output_menu_button
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource
 from desktop_crm.ui.tasks import show_error
 
@@ -135,7 +136,9 @@ class ComplaintsView(QWidget):
         self.phrases_button = QPushButton(_("Phrasebook…"))
         self.import_button = QPushButton(_("Import complaints…"))
         self.export_button = QPushButton(_("Export list…"))
-        for b in (self.new_button, self.open_button, self.assign_button, self.export_button, self.import_button,
+        self.output_button = output_menu_button(self, self._output, formats=("pdf", "print"))
+        for b in (self.new_button, self.open_button, self.assign_button, self.export_button, self.output_button,
+                  self.import_button,
                   self.phrases_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -148,6 +151,7 @@ class ComplaintsView(QWidget):
         self.phrases_button.setVisible(ctx.actor.role == "admin")
         self.import_button.setVisible(writer and ctx.actor.at_least("supervisor"))
         self.export_button.setVisible(writer or ctx.actor.can_export)
+        self.output_button.setVisible(writer or ctx.actor.can_export)
 
         self.model = LazyTableModel(self.data.source(), parent=self)
         self.table = QTableView()
@@ -274,6 +278,14 @@ class ComplaintsView(QWidget):
         dlg.setWindowTitle(_("Import complaints"))
         dlg.exec()
         self.refresh()
+
+    def _output(self, how: str) -> None:
+        from desktop_crm.core.services.complaints_query import complaint_table
+        from desktop_crm.ui.reports.list_output import output_list
+
+        flt = self.current_filter()
+        shown = [k for k in COLUMNS if k != "next_due"]  # the list as shown (the clock is live, not data)
+        output_list(self, self.ctx, _("Complaints"), lambda: complaint_table(self.ctx, flt, shown), how)
 
     def export_list(self) -> None:
         """The list as filtered (and within the user's scope) to .xlsx or .csv, in the background."""

@@ -24,6 +24,7 @@ from desktop_crm.core.i18n import _
 from desktop_crm.core.services import customers, grading, orders
 from desktop_crm.core.services.orders import OrderFilter
 from desktop_crm.ui.orders.common import OptionalDate, money, text_of, title
+from desktop_crm.ui.reports.list_output import output_menu_button
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource
 from desktop_crm.ui.tasks import run_task, show_error
 
@@ -78,6 +79,9 @@ class OrdersView(QWidget):
         for b in (self.new_button, self.edit_button, self.delete_button, self.import_button, self.recompute_button):
             b.setEnabled(writable)
             actions.addWidget(b)
+        self.output_button = output_menu_button(self, self._output)
+        self.output_button.setVisible(writable or ctx.actor.can_export)
+        actions.addWidget(self.output_button)
         actions.addStretch(1)
         self.totals = QLabel()
         self.totals.setObjectName("orders_totals")
@@ -185,6 +189,15 @@ class OrdersView(QWidget):
         except CrmError as exc:
             show_error(self, exc)
         self.refresh()
+
+    def _output(self, how: str) -> None:
+        from desktop_crm.core.services.orders import order_table
+        from desktop_crm.ui.reports.list_output import output_list
+
+        flt, sort, desc = self.flt, self.source.sort_key or "date", self.source.descending
+        titles = {k: title(k) for k in COLUMNS}
+        output_list(self, self.ctx, _("Orders"), lambda: order_table(self.ctx, flt, sort=sort, descending=desc,
+                                                                      titles=titles), how)
 
     def import_orders(self) -> None:
         from desktop_crm.ui.customers.import_dialog import ImportDialog

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
 
-from desktop_crm.core.i18n import _
+from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.reporting.model import Report, Table
 from desktop_crm.core.services import settings
 from desktop_crm.core.services.permissions import require_export
@@ -91,6 +91,24 @@ def output_list(parent: QWidget, ctx, title: str, make_table: Callable[[], Table
         dialog.open()
 
     run_task(parent, _("Preparing the printout…"), pages, on_done=preview)
+
+
+_HOW_LABELS = {"xlsx": N_("Excel workbook…"), "pdf": N_("PDF…"), "print": N_("Print…")}
+
+
+def output_menu_button(parent: QWidget, handler: Callable[[str], None],
+                       formats: tuple[str, ...] = ("xlsx", "pdf", "print")) -> QToolButton:
+    """A "List output" button whose menu sends the list as shown to Excel, PDF or the printer."""
+    button = QToolButton(parent)
+    button.setText(_("List output"))
+    button.setPopupMode(QToolButton.InstantPopup)
+    menu = QMenu(button)
+    for how in formats:
+        act = menu.addAction(_(_HOW_LABELS[how]))
+        act.setObjectName(f"list_output_{how}")
+        act.triggered.connect(lambda _c=False, h=how: handler(h))
+    button.setMenu(menu)
+    return button
 
 
 def customer_list_output(view, how: str, path: str | None = None) -> None:  # noqa: ANN001
