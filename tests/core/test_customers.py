@@ -149,3 +149,9 @@ def test_filters_and_saved_filters(team):
         customer_query.count(mgr, CustomerFilter(fields={"nonsense": "x"}))
     rows = customer_query.page(mgr, CustomerFilter(), columns=["name"], sort="name", descending=True)
     assert [r[2] for r in rows] == sorted([r[2] for r in rows], reverse=True)
+
+
+def test_long_text_keeps_its_lines_and_loses_control_characters(team):
+    c = customers.create_customer(team["rep1"], {"name": "换行公司", "notes": "第一行\r\n第二行\x00\x07", "city": "上\n海"})
+    assert c["notes"] == "第一行\n第二行"
+    assert c["city"] == "上 海"

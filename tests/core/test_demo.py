@@ -1,6 +1,7 @@
 """Demo data: realistic, valid, searchable, repeatable, and safe for later creates."""
 
 import phonenumbers
+import pytest
 from sqlalchemy import func, select
 
 from desktop_crm.core import demo
@@ -101,6 +102,7 @@ def test_demo_customers_are_found_by_search(db):
     assert owner_of_contact in customer_query.ids(admin, CustomerFilter(search=contact_name))
 
 
+@pytest.mark.sqlite_only
 def test_bulk_path_rebuilds_indexes(db, monkeypatch):
     monkeypatch.setattr(demo, "BULK", 10)
     demo.generate(db, customers=30, seed=9)

@@ -38,7 +38,8 @@ def golden(admin):
                                       allow_duplicates=True)
         ids.append(c.id)
         with admin.db.write() as s:
-            s.execute(update(Customer).where(Customer.id == c.id).values(notes=text))
+            stored = text.replace("\x00", "") if admin.db.dialect == "postgresql" else text  # PG text holds no NUL
+            s.execute(update(Customer).where(Customer.id == c.id).values(notes=stored))
     return ids
 
 

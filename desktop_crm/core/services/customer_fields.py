@@ -129,7 +129,7 @@ def clean_value(f: FieldDef, raw: object, *, today: date | None = None) -> tuple
         if d != d.to_integral_value() or d < 0:
             raise ValueError(_("must be a whole number"))
         return int(d), None
-    text = v.strip_control(str(raw)).strip()
+    text = v.strip_control(str(raw), multiline=f.kind == "longtext").strip()
     if len(text) > f.max_len:
         raise ValueError(_("is longer than {n} characters").format(n=f.max_len))
     if f.kind == "phone":

@@ -181,6 +181,9 @@ def _ordered_ids(s, ctx: Ctx, flt: CustomerFilter, sort: str, descending: bool) 
             q = q.where(matched.where(matched.selected_columns[0] == Customer.id).exists())
     if sort == "owner":
         q = q.outerjoin(OwnerUser, OwnerUser.id == Customer.owner_id)
+        # The pool first when ascending, on every database (NULLs sort differently by default).
+        owner = order(_sort_column(sort))
+        return q.order_by(owner.nulls_last() if descending else owner.nulls_first(), order(Customer.id))
     return q.order_by(order(_sort_column(sort)), order(Customer.id))
 
 
