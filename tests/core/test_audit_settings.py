@@ -57,3 +57,12 @@ def test_customer_codes_are_never_reused(team):
     merge.merge_customers(team["manager"], a.id, b.id)
     c = customers.create_customer(team["manager"], {"name": "丙"})
     assert (a.code, b.code, c.code) == ("C000001", "C000002", "C000003")
+
+
+def test_changing_who_made_a_change_breaks_the_chain(db, team):
+    customers.create_customer(team["rep1"], {"name": "换人测试"})
+    with db.write() as s:
+        target = s.query(AuditEntry).filter_by(entity="customer", field="name").one()
+        s.execute(update(AuditEntry).where(AuditEntry.id == target.id).values(username="manager"))
+    with db.read() as s:
+        assert audit.verify_chain(s).broken_at == target.id

@@ -40,7 +40,7 @@ def _text(value: object) -> str | None:
 
 def entry_hash(prev_hash: str, e: AuditEntry | SimpleNamespace) -> str:
     payload = json.dumps(
-        [prev_hash, e.id, e.at.isoformat(), e.user_id, e.entity, e.entity_id, e.record,
+        [prev_hash, e.id, e.at.isoformat(), e.user_id, e.username, e.entity, e.entity_id, e.record,
          e.action, e.field, e.old, e.new],
         ensure_ascii=False, separators=(",", ":"),
     )
