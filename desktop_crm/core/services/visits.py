@@ -83,11 +83,19 @@ def questions(ctx: Ctx) -> list[QuestionView]:
     """The active questionnaire in the current language (the default set until an admin edits it)."""
     zh = i18n.current_language() == "zh_CN"
     with ctx.db.read() as s:
-        rows = list(s.scalars(select(VisitQuestion).where(VisitQuestion.active.is_(True))
-                              .order_by(VisitQuestion.position)))
-    if not rows:
-        return [QuestionView(q["key"], q["zh"] if zh else q["en"], q["kind"]) for q in default_questions()]
-    return [QuestionView(q.key, q.text_zh if zh else q.text_en, q.kind) for q in rows]
+        rows = [QuestionView(q.key, q.text_zh if zh else q.text_en, q.kind)
+                for q in s.scalars(select(VisitQuestion).where(VisitQuestion.active.is_(True))
+                                   .order_by(VisitQuestion.position))]
+    return rows or [QuestionView(q["key"], q["zh"] if zh else q["en"], q["kind"]) for q in default_questions()]
+
+
+def questionnaire(ctx: Ctx) -> list[dict]:
+    """The active questions in both languages, for editing: {key, en, zh, kind}."""
+    with ctx.db.read() as s:
+        rows = [{"key": q.key, "en": q.text_en, "zh": q.text_zh, "kind": q.kind}
+                for q in s.scalars(select(VisitQuestion).where(VisitQuestion.active.is_(True))
+                                   .order_by(VisitQuestion.position))]
+    return rows or [dict(q) for q in default_questions()]
 
 
 def save_questions(ctx: Ctx, items: list[dict]) -> None:

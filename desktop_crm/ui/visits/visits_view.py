@@ -80,13 +80,21 @@ class VisitsView(QWidget):
         self.open_button.clicked.connect(self.open_customer)
         self.plan_new_button = QPushButton(_("Plan for last month's new customers…"))
         self.plan_new_button.clicked.connect(self.plan_last_month)
-        for b in (self.record_button, self.open_button, self.plan_new_button):
+        self.questions_button = QPushButton(_("Questionnaire…"))
+        self.questions_button.clicked.connect(self.edit_questions)
+        self.questions_button.setVisible(writable and ctx.actor.at_least("manager"))
+        for b in (self.record_button, self.open_button, self.plan_new_button, self.questions_button):
             actions.addWidget(b)
         self.record_button.setVisible(writable)
         self.plan_new_button.setVisible(writable)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.refresh()
+
+    def edit_questions(self) -> None:
+        from desktop_crm.ui.visits.questionnaire_dialog import QuestionnaireDialog
+
+        QuestionnaireDialog(self.ctx, self).exec()
 
     def _filters(self) -> dict:
         return {"status": self.status.currentData() or None,
