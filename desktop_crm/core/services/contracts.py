@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_crm.core.enums import CONTRACT_STATUS
-from desktop_crm.core.errors import ConflictError, NotFound, ValidationError
+from desktop_crm.core.errors import ConflictError, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Contract, Customer
 from desktop_crm.core.models.types import to_money
@@ -19,7 +19,7 @@ from desktop_crm.core.rules.parsing import clean_text, parse_date, parse_decimal
 from desktop_crm.core.rules.reminders import ReminderParams, contract_ending
 from desktop_crm.core.services import audit, settings
 from desktop_crm.core.services.context import Ctx
-from desktop_crm.core.services.customers import load_visible
+from desktop_crm.core.services.customer_records import add_for_customer, load_in_scope
 from desktop_crm.core.services.permissions import customer_scope, require_write
 
 FIELDS = ["number", "title", "signed_on", "start_on", "end_on", "amount", "status", "notes"]
@@ -85,11 +85,7 @@ def _params(s: Session) -> ReminderParams:
 
 
 def _load(s: Session, ctx: Ctx, contract_id: int) -> Contract:
-    k = s.scalars(select(Contract).join(Customer, Customer.id == Contract.customer_id)
-                  .where(Contract.id == contract_id, customer_scope(ctx.actor))).first()
-    if k is None:
-        raise NotFound(_("Contract not found."))
-    return k
+    return load_in_scope(s, ctx, Contract, contract_id, _("Contract not found."))
 
 
 def get_contract(ctx: Ctx, contract_id: int) -> ContractRow:
@@ -101,16 +97,7 @@ def create_contract(ctx: Ctx, customer_id: int, data: dict[str, object]) -> Cont
     require_write(ctx.actor)
     values, errors = clean(data)
     with ctx.db.write() as s:
-        c = load_visible(s, ctx, customer_id, for_update=True)
-        if values.get("number") and s.scalar(select(Contract.id).where(Contract.number == values["number"])):
-            errors["number"] = _("already exists")
-        if errors:
-            raise ValidationError(errors)
-        k = Contract(customer_id=c.id, created_by_id=ctx.actor.id, created_at=datetime.now(), **values)
-        s.add(k)
-        s.flush()
-        audit.record(s, ctx.actor, "contract", k.id, "create",
-                     {f: (None, v) for f, v in values.items() if v is not None}, label=k.number)
+        k = add_for_customer(s, ctx, Contract, customer_id, values, errors, unique="number", entity="contract")
         return _row(s, k, date.today(), _params(s))
 
 

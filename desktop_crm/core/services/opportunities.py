@@ -19,6 +19,7 @@ from desktop_crm.core.rules.parsing import clean_text, parse_date, parse_decimal
 from desktop_crm.core.rules.reminders import no_action_this_month
 from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_records import load_in_scope
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import customer_scope, require_write, user_in_scope
 
@@ -99,11 +100,7 @@ def _row(s: Session, o: Opportunity, today: date) -> OpportunityRow:
 
 
 def _load(s: Session, ctx: Ctx, opp_id: int) -> Opportunity:
-    o = s.scalars(select(Opportunity).join(Customer, Customer.id == Opportunity.customer_id)
-                  .where(Opportunity.id == opp_id, customer_scope(ctx.actor))).first()
-    if o is None:
-        raise NotFound(_("Opportunity not found."))
-    return o
+    return load_in_scope(s, ctx, Opportunity, opp_id, _("Opportunity not found."))
 
 
 def get_opportunity(ctx: Ctx, opp_id: int) -> OpportunityRow:

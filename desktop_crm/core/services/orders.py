@@ -10,13 +10,14 @@ from sqlalchemy import BigInteger, Select, and_, asc, desc, func, or_, select, t
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_crm.core.errors import ConflictError, NotFound, ValidationError
+from desktop_crm.core.errors import ConflictError, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, Order, User
 from desktop_crm.core.models.types import cents_to_money, to_money
 from desktop_crm.core.rules.parsing import clean_text, parse_date, parse_decimal
 from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_records import add_for_customer, load_in_scope
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import customer_scope, require_write
 
@@ -112,11 +113,7 @@ def _detail(s: Session, o: Order) -> OrderDetail:
 
 
 def _load(s: Session, ctx: Ctx, order_id: int) -> Order:
-    o = s.scalars(select(Order).join(Customer, Customer.id == Order.customer_id)
-                  .where(Order.id == order_id, customer_scope(ctx.actor))).first()
-    if o is None:
-        raise NotFound(_("Order not found."))
-    return o
+    return load_in_scope(s, ctx, Order, order_id, _("Order not found."))
 
 
 def get_order(ctx: Ctx, order_id: int) -> OrderDetail:
@@ -128,16 +125,7 @@ def create_order(ctx: Ctx, customer_id: int, data: dict[str, object]) -> OrderDe
     require_write(ctx.actor)
     values, errors = clean(data)
     with ctx.db.write() as s:
-        c = load_visible(s, ctx, customer_id, for_update=True)
-        if values.get("order_no") and s.scalar(select(Order.id).where(Order.order_no == values["order_no"])):
-            errors["order_no"] = _("already exists")
-        if errors:
-            raise ValidationError(errors)
-        o = Order(customer_id=c.id, created_by_id=ctx.actor.id, created_at=datetime.now(), **values)
-        s.add(o)
-        s.flush()
-        audit.record(s, ctx.actor, "order", o.id, "create",
-                     {k: (None, v) for k, v in values.items() if v is not None}, label=o.order_no)
+        o = add_for_customer(s, ctx, Order, customer_id, values, errors, unique="order_no", entity="order")
         return _detail(s, o)
 
 
