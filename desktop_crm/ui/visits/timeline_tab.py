@@ -41,7 +41,11 @@ class TimelineTab(QWidget):
         self.log_button.clicked.connect(self.log_interaction)
         self.plan_button = QPushButton(_("Plan return visit…"))
         self.plan_button.clicked.connect(self.plan_visit)
-        for b in (self.log_button, self.plan_button):
+        self.complaint_button = QPushButton(_("Open complaint from interaction…"))
+        self.complaint_button.setToolTip(_("Register a complaint prefilled from the selected interaction"))
+        self.complaint_button.clicked.connect(self.complaint_from_interaction)
+        self.complaint_button.setEnabled(False)
+        for b in (self.log_button, self.plan_button, self.complaint_button):
             b.setVisible(writable)
             bar.addWidget(b)
         bar.addStretch(1)
@@ -58,6 +62,7 @@ class TimelineTab(QWidget):
         for col, width in ((0, 130), (1, 90), (2, 260), (4, 90)):
             self.table.setColumnWidth(col, width)
         self.table.cellDoubleClicked.connect(self.open_row)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         self.refresh()
 
@@ -88,6 +93,33 @@ class TimelineTab(QWidget):
 
             if CompleteVisitDialog(self.ctx, e.ref_id, self.nav, self).exec():
                 self.refresh()
+
+    def _selected_interaction(self) -> interactions.TimelineEntry | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.entries) and self.entries[row].kind == "interaction":
+            return self.entries[row]
+        return None
+
+    def _selection_changed(self) -> None:
+        self.complaint_button.setEnabled(self._selected_interaction() is not None)
+
+    def complaint_from_interaction(self) -> None:
+        """A caller's complaint recorded in a follow-up becomes a complaint in one click (issue 3)."""
+        import dataclasses
+
+        from desktop_crm.core.services import complaints
+
+        e = self._selected_interaction()
+        if e is None:
+            return
+        try:
+            intake = complaints.open_from_feedback(self.ctx, self.customer_id, f"{e.title}\n{e.detail}".strip(),
+                                                   source="interaction", channel="phone")
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.nav.new_complaint(dataclasses.asdict(intake))
+        self.refresh()
 
     def log_interaction(self) -> None:
         from desktop_crm.ui.visits.interaction_dialog import InteractionDialog
