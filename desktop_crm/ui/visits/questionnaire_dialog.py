@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.core.errors import CrmError
-from desktop_crm.core.i18n import N_, _
+from desktop_crm.core.i18n import N_, _, gettext
 from desktop_crm.core.services import visits
 
 KINDS = [("text", N_("Free text")), ("score", N_("Score 1–5")), ("yesno", N_("Yes / no"))]
@@ -65,7 +65,7 @@ class QuestionnaireDialog(QDialog):
         self.table.setItem(row, 1, QTableWidgetItem(zh))
         combo = QComboBox()
         for k, label in KINDS:
-            combo.addItem(_(label), k)
+            combo.addItem(gettext(label), k)
         combo.setCurrentIndex(max(0, [k for k, _l in KINDS].index(kind) if kind in dict(KINDS) else 0))
         self.table.setCellWidget(row, 2, combo)
         self.keys.append(key)
