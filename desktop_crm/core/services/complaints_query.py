@@ -185,8 +185,6 @@ def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
     has, goes through the shared customer search (code, name, pinyin, phone fragments)."""
     from desktop_crm.core.models import Contact
     from desktop_crm.core.rules.validation import normalize_phone
-    from desktop_crm.core.services import customer_query
-    from desktop_crm.core.services.customer_query import CustomerFilter
     from desktop_crm.core.services.permissions import intake_customer_scope as customer_scope
 
     text = (text or "").strip()
@@ -206,18 +204,19 @@ def lookup_customers(ctx: Ctx, text: str, limit: int = 8) -> list[tuple]:
                          .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code)
                          .limit(limit))
                     return [tuple(r) for r in s.execute(q)]
-    # The search index first (a phone fragment matches a few hundred customers even at 1,000,000),
-    # then the scope on that small set; a query matching too much falls back to the complete query.
+    # The search index first, then the (intake) scope on that bounded set. A term matching more
+    # than LOOKUP_CANDIDATES customers (four digits at 1,000,000) offers the first of them: the
+    # rep types another digit rather than scroll a list of thousands.
     with ctx.db.read() as s:
         matched = search.match_ids(s, text)
-        ids = list(s.scalars(matched.limit(LOOKUP_CANDIDATES + 1))) if matched is not None else []
-        if matched is not None and len(ids) <= LOOKUP_CANDIDATES:
-            if not ids:
-                return []
-            q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
-                 .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code).limit(limit))
-            return [tuple(r) for r in s.execute(q)]
-    return customer_query.page(ctx, CustomerFilter(search=text), columns=LOOKUP_COLUMNS, limit=limit)
+        if matched is None:
+            return []
+        ids = list(s.scalars(matched.limit(LOOKUP_CANDIDATES)))
+        if not ids:
+            return []
+        q = (select(Customer.id, Customer.version, *[getattr(Customer, c) for c in LOOKUP_COLUMNS])
+             .where(Customer.id.in_(ids), customer_scope(ctx.actor)).order_by(Customer.code).limit(limit))
+        return [tuple(r) for r in s.execute(q)]
 
 
 def handlers(ctx: Ctx) -> list[tuple[int, str]]:
