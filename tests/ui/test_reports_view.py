@@ -189,3 +189,26 @@ def test_order_and_complaint_lists_to_excel_and_pdf(qtbot, world, tmp_path):  # 
         first = make().rows[0]
         key = "order_no" if name == "orders" else "number"
         assert str(first[key]) in text
+
+
+@pytest.mark.parametrize("key", ["products", "complaints"])
+def test_drill_down_to_the_customers_behind_a_row(qtbot, world, key):  # noqa: ANN001
+    from desktop_crm.core.services import customer_query
+    from desktop_crm.core.services.customer_query import CustomerFilter
+    from desktop_crm.ui.customers.list_view import CustomerListView
+
+    nav = Nav()
+    view = ReportsView(world["manager"], nav)
+    qtbot.addWidget(view)
+    _run(qtbot, view, key)
+    assert view.models[0].rowCount() > 0
+    assert view.drill(view.models[0], 0)
+    fields = nav.filters[-1]
+    ids = fields["ids"]
+    assert ids and customer_query.count(world["manager"], CustomerFilter(fields=fields)) == len(ids)
+    listing = CustomerListView(world["manager"], Nav())
+    qtbot.addWidget(listing)
+    listing.apply_filter(fields)
+    assert listing.model.rowCount() == len(ids) and not listing.drill_bar.isHidden()
+    listing.clear_drill()
+    assert listing.model.rowCount() > len(ids) or listing.drill_bar.isHidden()

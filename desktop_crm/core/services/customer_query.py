@@ -21,6 +21,7 @@ from desktop_crm.core.services.permissions import customer_scope
 
 DEFAULT_COLUMNS = ["code", "name", "kind", "status", "grade", "owner", "city", "mobile", "industry", "created_at"]
 POOL = "pool"
+IDS = "ids"  # drill-down from a report: exactly these customers (still within the actor's scope)
 
 
 @dataclass
@@ -57,6 +58,11 @@ def _bound(f: FieldDef, value: object, upper: bool) -> object:
 
 
 def field_condition(key: str, cond: object) -> ColumnElement[bool] | None:
+    if key == IDS:
+        try:
+            return Customer.id.in_([int(x) for x in (cond if isinstance(cond, (list, tuple)) else [cond])])  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            raise ValidationError({key: _("is not a list of customers")}) from None
     f = CUSTOMER_FIELD.get(key)
     if f is None:
         raise ValidationError({key: _("unknown field")})

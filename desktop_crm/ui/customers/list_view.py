@@ -25,7 +25,7 @@ from desktop_crm.core.errors import CrmError, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services import customer_query
 from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, CUSTOMER_FIELDS
-from desktop_crm.core.services.customer_query import CustomerFilter
+from desktop_crm.core.services.customer_query import IDS, CustomerFilter
 from desktop_crm.ui.customers import list_actions
 from desktop_crm.ui.customers.filter_panel import FilterPanel
 from desktop_crm.ui.customers.list_source import (
@@ -71,6 +71,18 @@ class CustomerListView(QWidget):
         top.addWidget(self.delete_filter_button)
         layout.addLayout(top)
 
+        self.drill_ids: list[int] | None = None
+        self.drill_bar = QWidget()
+        drill = QHBoxLayout(self.drill_bar)
+        drill.setContentsMargins(0, 0, 0, 0)
+        self.drill_label = QLabel()
+        show_all = QPushButton(_("Show all customers"))
+        show_all.clicked.connect(self.clear_drill)
+        drill.addWidget(self.drill_label)
+        drill.addWidget(show_all)
+        drill.addStretch(1)
+        self.drill_bar.setVisible(False)
+        layout.addWidget(self.drill_bar)
         self.filter_panel = FilterPanel(ctx, self)
         self.filter_panel.setVisible(False)
         layout.addWidget(self.filter_panel)
@@ -170,7 +182,15 @@ class CustomerListView(QWidget):
 
     # -- filter ------------------------------------------------------------------------
     def current_filter(self) -> CustomerFilter:
-        return CustomerFilter(search=self.search.text().strip(), fields=self.filter_panel.filters())
+        fields = self.filter_panel.filters()
+        if self.drill_ids is not None:
+            fields[IDS] = list(self.drill_ids)
+        return CustomerFilter(search=self.search.text().strip(), fields=fields)
+
+    def clear_drill(self) -> None:
+        self.drill_ids = None
+        self.drill_bar.setVisible(False)
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-count and reload with the search box and the filter panel."""
@@ -212,6 +232,10 @@ class CustomerListView(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+        ids = (fields or {}).get(IDS)
+        self.drill_ids = list(ids) if ids is not None else None
+        self.drill_label.setText(_("Showing the {n} customers behind a report row.").format(n=len(ids or [])))
+        self.drill_bar.setVisible(ids is not None)
         fields = {k: v for k, v in (fields or {}).items() if k in CUSTOMER_FIELD}
         self.filter_panel.set_filters(fields)
         if fields:

@@ -15,12 +15,13 @@ from sqlalchemy.orm import aliased
 from desktop_crm.core import enums
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Complaint, User
-from desktop_crm.core.reporting.builders.common import col, mean, shares, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, col, mean, shares, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
 from desktop_crm.core.services.complaints import complaint_scope
 from desktop_crm.core.services.complaints_query import OPEN
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_query import IDS
 
 _FIELDS = ["category", "root_cause", "severity", "status", "channel", "handler"]
 _ENUMS = {"category": enums.COMPLAINT_CATEGORY, "root_cause": enums.ROOT_CAUSE, "severity": enums.COMPLAINT_SEVERITY,
@@ -44,15 +45,17 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None, now: datetime | None 
         data = s.execute(
             select(Complaint.category, Complaint.root_cause, Complaint.severity, Complaint.status, Complaint.channel,
                    handler.display_name, handler.username, Complaint.received_at, Complaint.first_response_at,
-                   Complaint.resolved_at, Complaint.response_due, Complaint.resolution_due, Complaint.satisfaction)
+                   Complaint.resolved_at, Complaint.response_due, Complaint.resolution_due, Complaint.satisfaction,
+                   Complaint.customer_id)
             .outerjoin(handler, handler.id == Complaint.handler_id).where(*conds)).all()
     step(progress, 1, 2)
     items = []
-    for (cat, root, sev, status, channel, hdn, hun, received, first, resolved, rdue, sdue, sat) in data:
+    for (cat, root, sev, status, channel, hdn, hun, received, first, resolved, rdue, sdue, sat, cid) in data:
         overdue = status in OPEN and ((first is None and rdue < now) or sdue < now)
         items.append({"category": cat, "root_cause": root, "severity": sev, "status": status, "channel": channel,
                       "handler": hdn or hun, "response": _hours(received, first),
-                      "resolution": _hours(received, resolved), "overdue": overdue, "satisfaction": sat})
+                      "resolution": _hours(received, resolved), "overdue": overdue, "satisfaction": sat,
+                      "customer_id": cid})
     tables = {f: _group(items, f, _label(f)) for f in _FIELDS}
     main = tables.pop("category")
     sections = [Section(f"by_{f}", title, tables[f]) for f, title in (
@@ -90,7 +93,8 @@ def _group(items: list[dict], field: str, label: Callable[[Any], str]) -> Table:
     keys = sorted(groups, key=lambda k: (-len(groups[k]), order.index(k) if k in order else 99, str(k or "")))
     rows = []
     for k, share in zip(keys, shares([len(groups[k]) for k in keys]), strict=True):
-        rows.append({field: label(k), **_figures(groups[k]), "share": share})
+        rows.append({field: label(k), **_figures(groups[k]), "share": share,
+                     DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})}})
     totals = {field: total_label(), **_figures(items), "share": 1 if items else None}
     title = {"category": _("Category"), "root_cause": _("Root cause"), "severity": _("Severity"),
              "status": _("Status"), "channel": _("Channel"), "handler": _("Handler")}[field]

@@ -10,12 +10,14 @@ from sqlalchemy import BigInteger, func, select, type_coerce
 
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Order
-from desktop_crm.core.reporting.builders.common import col, money, sales_sum, shares, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, col, money, sales_sum, shares, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_query import IDS
 
 CHART_TOP = 10
+DRILL_PAIRS = 200_000  # (product, customer) pairs the drill-down lists carry; beyond that rows have none
 
 
 def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
@@ -26,6 +28,11 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         where = (Order.date >= p.date_from, Order.date <= p.date_to, scope.sales_of(Order.customer_id))
         data = s.execute(select(Order.product, Order.category, func.count(), sales_sum()).where(*where)
                          .group_by(Order.product, Order.category)).all()
+        pairs = select(Order.product, Order.category, Order.customer_id).where(*where).distinct()
+        buyers: dict[tuple, list[int]] = {}
+        if (s.scalar(select(func.count()).select_from(pairs.subquery())) or 0) <= DRILL_PAIRS:
+            for prod, cat, cid in s.execute(pairs):
+                buyers.setdefault((prod, cat), []).append(cid)
         qty = dict(((prod, cat), q) for prod, cat, q in s.execute(
             select(Order.product, Order.category, func.sum(type_coerce(Order.quantity, BigInteger))).where(*where)
             .group_by(Order.product, Order.category)))
@@ -40,6 +47,8 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         rows.append({"product": prod or none, "category": cat or none, "orders": int(n),
                      "quantity": Decimal(int(q)) / 1000 if q is not None else None, "sales": amount,
                      "share": share, "cumulative_share": running if share is not None else None})
+        if (prod, cat) in buyers:
+            rows[-1][DRILL] = {IDS: sorted(buyers[(prod, cat)])}
     total = sum(amounts, start=money(0))
     totals = {"product": total_label(), "orders": sum(r["orders"] for r in rows), "sales": total,
               "share": 1 if total else None}
