@@ -20,6 +20,7 @@ from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table
 from desktop_crm.core.rules import metrics as rules
 from desktop_crm.core.services import settings
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_query import IDS
 from desktop_crm.core.services.metrics import _churn_counts  # the one churn query (DOMAIN §6.5)
 
 WARNING_LIMIT = 500
@@ -81,8 +82,11 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         [col("customer_code", _("Code")), col("customer_name", _("Customer")), col("grade", _("Grade")),
          col("last_order", _("Last order"), "date"), col("days_since", _("Days since"), "int"),
          col("owner", _("Owner"))], warn_rows)
-    for row in rows:
-        row[DRILL] = {"status": ["lost"]}
+    lost_by_month: dict[str, set[int]] = {}
+    for cid, _code, _name, at, *_rest in lost_rows:
+        lost_by_month.setdefault(f"{at.year}-{at.month:02d}", set()).add(cid)
+    for row in rows:  # the customers who became lost in that month
+        row[DRILL] = {IDS: sorted(lost_by_month.get(row["month"], ()))}
     chart = ChartSeries("line" if len(rows) > 1 else "bar", _("Churn rate by month (%)"), [r["month"] for r in rows],
                         [(_("Churn rate (%)"), [float(r["churn_rate"] or 0) * 100 for r in rows])])
     notes = [_("Churn warning: active customers without an order for {days} days at the period's end "

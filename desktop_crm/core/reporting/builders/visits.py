@@ -14,10 +14,11 @@ from desktop_crm.core.enums import VISIT_FEEDBACK, VISIT_PURPOSE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import User
 from desktop_crm.core.models.visits import VisitPlan
-from desktop_crm.core.reporting.builders.common import col, mean, ratio, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, col, mean, ratio, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
 from desktop_crm.core.services.context import Ctx
+from desktop_crm.core.services.customer_query import IDS
 
 
 def build(ctx: Ctx, p: ReportParams, progress: Any = None, today: date | None = None) -> Report:
@@ -29,14 +30,15 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None, today: date | None = 
         head = header(s, ctx)
         data = s.execute(
             select(VisitPlan.purpose, VisitPlan.status, VisitPlan.due, VisitPlan.score, VisitPlan.feedback_tags,
-                   who.display_name, who.username)
+                   who.display_name, who.username, VisitPlan.customer_id)
             .outerjoin(who, who.id == VisitPlan.assignee_id)
             .where(VisitPlan.due >= p.date_from, VisitPlan.due <= p.date_to,
                    scope.customers_of(VisitPlan.customer_id))).all()
     step(progress, 1, 2)
     items = [{"purpose": purpose, "status": status, "overdue": status == "planned" and due < today, "score": score,
-              "tags": [t for t in (tags or "").split(",") if t], "assignee": dn or un or _("(unassigned)")}
-             for purpose, status, due, score, tags, dn, un in data]
+              "tags": [t for t in (tags or "").split(",") if t], "assignee": dn or un or _("(unassigned)"),
+              "customer_id": cid}
+             for purpose, status, due, score, tags, dn, un, cid in data]
     main = _table(items, "purpose", _("Purpose"), lambda k: VISIT_PURPOSE.label(k) if k else _("(not set)"),
                   list(VISIT_PURPOSE.keys))
     by_assignee = _table(items, "assignee", _("Assignee"), lambda k: k, [])
@@ -44,7 +46,8 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None, today: date | None = 
     tag_rows = []
     for key in VISIT_FEEDBACK.keys:
         n = sum(1 for i in done if key in i["tags"])
-        tag_rows.append({"tag": VISIT_FEEDBACK.label(key), "visits": n, "share": ratio(n, len(done))})
+        tag_rows.append({"tag": VISIT_FEEDBACK.label(key), "visits": n, "share": ratio(n, len(done)),
+                         DRILL: {IDS: sorted({i["customer_id"] for i in done if key in i["tags"]})}})
     tags = Table([col("tag", _("Feedback tag")), col("visits", _("Visits done with it"), "int"),
                   col("share", _("Share of visits done"), "percent")], tag_rows)
     chart = ChartSeries("bar", _("Planned and done by purpose"), [r["purpose"] for r in main.rows],
@@ -72,7 +75,8 @@ def _table(items: list[dict], field: str, title: str, label: Any, order: list[st
     for item in items:
         groups.setdefault(item[field], []).append(item)
     keys = sorted(groups, key=lambda k: (order.index(k) if k in order else 99, -len(groups[k]), str(k or "")))
-    rows = [{field: label(k), **_figures(groups[k])} for k in keys]
+    rows = [{field: label(k), **_figures(groups[k]), DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})}}
+            for k in keys]
     columns = [col(field, title), col("planned", _("Planned"), "int"), col("done", _("Done"), "int"),
                col("cancelled", _("Cancelled"), "int"), col("overdue", _("Open past due"), "int"),
                col("done_rate", _("Done rate"), "percent"), col("avg_score", _("Avg. score (1–5)"), "number"),
