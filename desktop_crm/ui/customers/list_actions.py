@@ -125,3 +125,10 @@ def import_customers(view) -> None:  # noqa: ANN001
 
     ImportDialog(view.ctx, view).exec()
     view.refresh()
+
+
+def plan_visits(view) -> None:  # noqa: ANN001
+    """Plan return visits for the selected customers, or the whole list when none is selected."""
+    from desktop_crm.ui.visits.visit_dialogs import plan_for_list
+
+    plan_for_list(view)

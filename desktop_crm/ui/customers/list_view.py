@@ -110,7 +110,7 @@ class CustomerListView(QWidget):
         self.import_button = QPushButton(_("Import customers…"))
         self.plan_visits_button = QPushButton(_("Plan return visits…"))
         self.plan_visits_button.setToolTip(_("For the selected customers, or the whole list when none is selected"))
-        self.plan_visits_button.clicked.connect(self._plan_visits)
+        self.plan_visits_button.clicked.connect(lambda: list_actions.plan_visits(self))
         for b in (self.new_button, self.open_button, self.transfer_button, self.status_button,
                   self.plan_visits_button):
             actions.addWidget(b)
@@ -221,11 +221,6 @@ class CustomerListView(QWidget):
             text += "  " + _("({k} filters)").format(k=active)
         self.count_label.setText(text)
         self.filter_button.setText(_("Filters") + (f" ({active})" if active else ""))
-
-    def _plan_visits(self) -> None:
-        from desktop_crm.ui.visits.visit_dialogs import plan_for_list
-
-        plan_for_list(self)
 
     def apply_filter(self, fields: dict) -> None:
         """Drill-down from reports: show exactly these conditions (search cleared)."""
