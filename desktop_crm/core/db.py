@@ -84,6 +84,11 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards escaped (use with escape="\\")."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class Database:
     """An engine and the two session factories services use."""
 

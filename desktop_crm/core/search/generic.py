@@ -6,6 +6,7 @@ from sqlalchemy import Select, and_, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.models import CustomerSearch
 
 
@@ -23,11 +24,6 @@ def write_documents(session: Session, docs: dict[int, str]) -> None:
 def remove_documents(session: Session, ids: list[int]) -> None:
     if ids:
         session.execute(delete(CustomerSearch).where(CustomerSearch.customer_id.in_(ids)))
-
-
-def like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def match_ids(session: Session, terms: list[str]) -> Select:

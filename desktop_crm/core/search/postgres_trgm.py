@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.models import CustomerSearch
 from desktop_crm.core.search import generic
 
@@ -37,5 +38,5 @@ remove_documents = generic.remove_documents
 
 
 def match_ids(session: Session, terms: list[str]) -> Select:
-    conditions = [CustomerSearch.doc.like(generic.like_pattern(t), escape="\\") for t in terms]
+    conditions = [CustomerSearch.doc.like(like_pattern(t), escape="\\") for t in terms]
     return select(CustomerSearch.customer_id).where(and_(*conditions))

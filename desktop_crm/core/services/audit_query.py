@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import AuditEntry
 from desktop_crm.core.services.context import Ctx
-from desktop_crm.core.services.customer_query import _escape_like
 from desktop_crm.core.services.permissions import require_export
 from desktop_crm.core.services.safety import require_auditor
 
@@ -57,7 +57,7 @@ def _conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
     if flt.date_to:
         cond.append(AuditEntry.at < datetime.combine(flt.date_to + timedelta(days=1), time()))
     if flt.text.strip():
-        pattern = f"%{_escape_like(flt.text.strip())}%"
+        pattern = like_pattern(flt.text.strip())
         cond.append(or_(*(c.like(pattern, escape="\\") for c in
                           (AuditEntry.record, AuditEntry.field, AuditEntry.old, AuditEntry.new))))
     return cond

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, asc, case, desc, func, or_, select
 from sqlalchemy.orm import aliased
 
 from desktop_crm.core import search
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Complaint, Customer, User
@@ -59,21 +60,17 @@ def overdue_expr(now: datetime):  # noqa: ANN201 - SQL condition
                     Complaint.resolution_due < now))
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _search_condition(session, text: str):  # noqa: ANN001, ANN202
     text = text.strip()
     if not text:
         return None
-    pat = _like(text)
+    pat = like_pattern(text)
     parts = [Complaint.number.like(pat, escape="\\"), Complaint.order_no.like(pat, escape="\\"),
              Complaint.description.like(pat, escape="\\"), Complaint.demand.like(pat, escape="\\"),
              Complaint.caller.like(pat, escape="\\")]
     digits = phone_digits(text) if any(ch.isdigit() for ch in text) else ""
     if digits:
-        parts.append(Complaint.caller_phone.like(_like(digits), escape="\\"))
+        parts.append(Complaint.caller_phone.like(like_pattern(digits), escape="\\"))
     matched = search.match_ids(session, text)  # customer code, name, contacts, phones (the customer index)
     if matched is not None:
         parts.append(Complaint.customer_id.in_(matched))

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, select
 from sqlalchemy.orm import aliased
 
 from desktop_crm.core import search
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, SavedFilter, User
@@ -40,10 +41,6 @@ class CustomerFilter:
     def from_json(cls, text: str) -> CustomerFilter:
         data = json.loads(text or "{}")
         return cls(search=data.get("search", ""), fields=data.get("fields", {}))
-
-
-def _escape_like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _bound(f: FieldDef, value: object, upper: bool) -> object:
@@ -94,11 +91,11 @@ def field_condition(key: str, cond: object) -> ColumnElement[bool] | None:
                 parts.append(col <= hi_v)
             return and_(*parts) if parts else None
         if f.kind == "tags":
-            return col.like(_escape_like("," + str(cond).strip() + ","), escape="\\")
+            return col.like(like_pattern("," + str(cond).strip() + ","), escape="\\")
         if f.kind == "phone":
             digits = search.document.phone_digits(str(cond))
-            return col.like(_escape_like(digits or str(cond)), escape="\\")
-        return col.like(_escape_like(str(cond).strip()), escape="\\")
+            return col.like(like_pattern(digits or str(cond)), escape="\\")
+        return col.like(like_pattern(str(cond).strip()), escape="\\")
     except ValueError as exc:
         raise ValidationError({key: str(exc)}) from None
 

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Select, and_, asc, desc, func, or_, select, t
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from desktop_crm.core.db import like_pattern
 from desktop_crm.core.errors import ConflictError, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, Order, User
@@ -173,10 +174,6 @@ def delete_order(ctx: Ctx, order_id: int) -> None:
 
 
 # -- the list ------------------------------------------------------------------------------------
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _where(ctx: Ctx, flt: OrderFilter) -> list:
     conds = [customer_scope(ctx.actor)]
     if flt.date_from:
@@ -186,7 +183,7 @@ def _where(ctx: Ctx, flt: OrderFilter) -> list:
     if flt.customer_id is not None:
         conds.append(Order.customer_id == flt.customer_id)
     if flt.product.strip():
-        conds.append(Order.product.like(f"%{_escape_like(flt.product.strip())}%", escape="\\"))
+        conds.append(Order.product.like(like_pattern(flt.product.strip()), escape="\\"))
     if flt.category.strip():
         conds.append(Order.category == flt.category.strip())
     if flt.owner_id is not None:
@@ -195,7 +192,7 @@ def _where(ctx: Ctx, flt: OrderFilter) -> list:
         conds.append(Order.amount > Order.paid_amount)
     text = flt.search.strip()
     if text:
-        like = f"%{_escape_like(text)}%"
+        like = like_pattern(text)
         conds.append(or_(Order.order_no.like(like, escape="\\"), Order.product.like(like, escape="\\"),
                          Customer.code.like(like, escape="\\"), Customer.name.like(like, escape="\\")))
     return conds
