@@ -149,3 +149,20 @@ class LazyTableModel(QAbstractTableModel):
                 if r[0] == row_id:
                     return page_no * self.page_size + i
         return None
+
+
+def lazy_table_view(model: LazyTableModel, name: str, *, multi_select: bool = False):  # noqa: ANN201
+    """The QTableView every big list uses over its LazyTableModel: whole rows, compact fixed-height
+    rows (no per-row size hints, so 1,000,000 rows cost nothing), no word wrap."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.ExtendedSelection if multi_select else QAbstractItemView.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.verticalHeader().setVisible(False)
+    return table

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from desktop_crm.core.services.complaints_query import ComplaintFilter
 from desktop_crm.ui.complaints import common
 from desktop_crm.ui.customers.filter_panel import MultiSelect
 from desktop_crm.ui.reports.list_output import output_menu_button
-from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource
+from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource, lazy_table_view
 from desktop_crm.ui.tasks import show_error
 
 COLUMNS = ["number", "next_due", "status", "severity", "category", "customer_name", "received_at", "handler",
@@ -154,15 +152,7 @@ class ComplaintsView(QWidget):
         self.output_button.setVisible(writer or ctx.actor.can_export)
 
         self.model = LazyTableModel(self.data.source(), parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("complaint_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setVisible(False)
+        self.table = lazy_table_view(self.model, "complaint_table")
         header = self.table.horizontalHeader()
         header.setSortIndicator(1, Qt.AscendingOrder)
         header.setSortIndicatorShown(True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +33,7 @@ from desktop_crm.ui.customers.list_source import (
     load_columns,
     save_columns,
 )
-from desktop_crm.ui.tablemodel import LazyTableModel
+from desktop_crm.ui.tablemodel import LazyTableModel, lazy_table_view
 
 
 class CustomerListView(QWidget):
@@ -130,15 +128,7 @@ class CustomerListView(QWidget):
 
         # -- table ---------------------------------------------------------------------
         self.model = LazyTableModel(self.data.source(), parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("customer_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setVisible(False)
+        self.table = lazy_table_view(self.model, "customer_table", multi_select=True)
         header = self.table.horizontalHeader()
         header.setSortIndicator(0, Qt.AscendingOrder)
         header.setSortIndicatorShown(True)

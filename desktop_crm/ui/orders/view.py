@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,7 @@ from desktop_crm.core.services import customers, grading, orders
 from desktop_crm.core.services.orders import OrderFilter
 from desktop_crm.ui.orders.common import OptionalDate, money, text_of, title
 from desktop_crm.ui.reports.list_output import output_menu_button
-from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource
+from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource, lazy_table_view
 from desktop_crm.ui.tasks import run_task, show_error
 
 COLUMNS = orders.COLUMNS
@@ -93,15 +91,9 @@ class OrdersView(QWidget):
                                                                "quantity")) for k in COLUMNS],
                                  self._count, self._fetch, text_of, self._colour, "date", True)
         self.model = LazyTableModel(self.source, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("orders_table")
-        self.table.setModel(self.model)
+        self.table = lazy_table_view(self.model, "orders_table")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMNS.index("date"), Qt.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(24)
         for i, k in enumerate(COLUMNS):
             self.table.setColumnWidth(i, WIDTHS.get(k, 90))
         self.table.doubleClicked.connect(lambda _i: self.edit())
