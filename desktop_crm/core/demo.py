@@ -176,6 +176,7 @@ def _reserve_codes(s: Session, ctx: Ctx, n: int) -> tuple[str, int, int]:
 def _bulk_load(s: Session, ctx: Ctx, pools: demo_rows.Pools, n: int, progress) -> tuple[list[int], int, str, str]:  # noqa: ANN001
     conn = s.connection()
     owners = _owners(s)
+    scoped = search.backend_for(conn.dialect.name).with_scope
     prefix, digits, start = _reserve_codes(s, ctx, n)
     first_id = (s.scalar(select(func.max(Customer.id))) or 0) + 1
     now = datetime.now().replace(microsecond=0)
@@ -187,7 +188,7 @@ def _bulk_load(s: Session, ctx: Ctx, pools: demo_rows.Pools, n: int, progress) -
         for offset in range(0, n, BATCH):
             codes = [f"{prefix}{start + k:0{digits}d}" for k in range(offset, min(n, offset + BATCH))]
             t = time.perf_counter()
-            rows = demo_rows.batch(pools, first_id + offset, codes, owners, ctx.actor.id, now)
+            rows = demo_rows.batch(pools, first_id + offset, codes, owners, ctx.actor.id, now, scoped)
             TIMES["generate"] += time.perf_counter() - t
             if stop.is_set():
                 return
@@ -293,5 +294,5 @@ def _create_indexes(conn, ddl: list[str], progress) -> None:  # noqa: ANN001
         TIMES["indexes"] += time.perf_counter() - t
     prog.check(progress, 0, None, _("building the search index"))
     t = time.perf_counter()
-    search.backend_for("sqlite").create(conn)
+    search.backend_for("sqlite").create(conn, documents_scoped=True)
     TIMES["search index"] += time.perf_counter() - t

@@ -51,8 +51,10 @@ class Pools:
         self.status_cum = list(accumulate(w for w, _ in STATUS_PATHS))
 
 
-def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int, now: datetime):  # noqa: ANN001, C901
-    """Rows for len(codes) customers with ids from first_id: customers, contacts, history, search docs."""
+def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int, now: datetime,  # noqa: C901
+          with_scope=lambda doc, owner: doc):  # noqa: ANN001
+    """Rows for len(codes) customers with ids from first_id: customers, contacts, history, search
+    docs (passed through the search backend's `with_scope`)."""
     rnd = p.rng.random
 
     def pick(seq):  # noqa: ANN001, ANN202
@@ -127,7 +129,7 @@ def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int
             mails.append(cmail)
         # the same text as search.document.assemble gives for these values
         parts = [code.lower(), *names, *pys, *digits, *mails]
-        docs.append({"customer_id": cid, "doc": " ".join(dict.fromkeys(x for x in parts if x))})
+        docs.append({"customer_id": cid, "doc": with_scope(" ".join(dict.fromkeys(x for x in parts if x)), owner)})
     return cust, cont, hist, docs
 
 

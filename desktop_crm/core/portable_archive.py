@@ -296,16 +296,15 @@ def _fix_sequences(conn: Connection, tables: list[Table]) -> None:
 
 
 def _rebuild_search(conn: Connection) -> None:
+    """Rebuild the SQLite search index from the restored documents (their scope tokens rewritten:
+    an archive from PostgreSQL has none)."""
     if conn.dialect.name != "sqlite":
         return
     from desktop_crm.core.search import sqlite_fts
 
     if "customer_search" in set(inspect(conn).get_table_names()) and sqlite_fts.fts5_available():
+        sqlite_fts.drop(conn)
         sqlite_fts.create(conn)
-    present = set(inspect(conn).get_table_names())
-    for name in (sqlite_fts.WORDS, sqlite_fts.TRIGRAM):
-        if name in present:
-            conn.execute(text(f"INSERT INTO {name}({name}) VALUES ('rebuild')"))
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from desktop_crm.core import search
 from desktop_crm.core.search import sqlite_fts
-from desktop_crm.core.services import contacts, customer_query, customers, merge
+from desktop_crm.core.services import contacts, customer_query, customers, merge, transfers
 from desktop_crm.core.services.customer_query import CustomerFilter
 
 
@@ -133,6 +133,58 @@ def test_scope_staff_never_finds_a_colleagues_customer(team, archive):
     assert customer_query.count(rep2, flt) == 1
 
 
+def test_scope_follows_every_change_of_owner(db, team, archive):
+    """The index carries each customer's owner (SQLite: a token kept by a trigger): a transfer,
+    a move to the pool and a handover change what a rep's search finds at once."""
+    from desktop_crm.core.services import users
+
+    mgr, rep1, rep2 = team["manager"], team["rep1"], team["rep2"]
+    firm = archive["上海迅捷物流有限公司"]
+    rep2_id = users.actor_by_name(db, "rep2").id
+    transfers.transfer(mgr, [firm.id], rep2_id, "区域调整")
+    assert find(rep2, "迅捷") == find(rep2, "38001") == find(rep2, "xunjie") == {"上海迅捷物流有限公司"}
+    assert find(rep1, "迅捷") == set() and count(rep1, "38001") == 0
+    transfers.transfer(mgr, [firm.id], None, "退回公海")  # the pool: every rep sees it
+    assert find(rep1, "迅捷") == find(rep2, "迅捷") == find(team["rep3"], "迅捷") == {"上海迅捷物流有限公司"}
+    transfers.transfer_all_of(mgr, users.actor_by_name(db, "rep1").id, rep2_id, "离职交接")
+    assert count(rep1, "zs") == 0 and find(rep2, "zs") == {"张三", "张三丰商行"}
+    for who in ("rep1", "rep2", "rep3", "sup_sales", "sup_service", "viewer", "manager"):
+        visible = set(customer_query.ids(team[who], CustomerFilter()))  # the scope on the customer rows
+        for query in ("有限", "张", "zs", "38001", "13", "zhang", "xunjie 138"):
+            expected = set(customer_query.ids(team["admin"], CustomerFilter(search=query))) & visible
+            assert count(team[who], query) == len(expected), (who, query)  # counted in the index alone
+            assert set(customer_query.ids(team[who], CustomerFilter(search=query))) == expected, (who, query)
+
+
+def test_nothing_typed_matches_an_owner(db, team, archive):
+    """Owner ids are in the documents as private-use characters: no typed term finds them."""
+    from desktop_crm.core.services import users
+
+    mgr = team["manager"]
+    for who in ("rep1", "rep2", "manager"):
+        uid = str(users.actor_by_name(db, who).id)
+        for query in (uid, uid * 3, f"o{uid}", f"{uid}{uid}{uid}"):
+            assert count(mgr, query) == len(find(mgr, query)) == 0, query
+
+
+@pytest.mark.sqlite_only
+def test_an_index_of_the_older_form_is_rebuilt_at_start(db, team, archive):
+    """Databases indexed before scope tokens (trigram detail=none, documents without tokens)."""
+    with db.engine.begin() as conn:
+        sqlite_fts.drop(conn)
+        conn.exec_driver_sql(f"UPDATE customer_search SET doc = substr(doc, 1, instr(doc, char({0xE000})) - 2)")
+        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {sqlite_fts.TRIGRAM} USING fts5(doc, content='customer_search', "
+                             "content_rowid='customer_id', tokenize='trigram', detail=none)")
+        conn.exec_driver_sql(f"INSERT INTO {sqlite_fts.TRIGRAM}({sqlite_fts.TRIGRAM}) VALUES ('rebuild')")
+    sqlite_fts._ready.pop(db.engine, None)
+    search.install(db.engine)
+    with db.engine.connect() as conn:
+        docs = [r[0] for r in conn.exec_driver_sql("SELECT doc FROM customer_search")]
+    assert docs and all(d.endswith(chr(0xE001)) and d.count(chr(0xE000)) == 1 for d in docs)
+    assert find(team["rep1"], "迅捷") == {"上海迅捷物流有限公司"} and find(team["rep2"], "迅捷") == set()
+    assert find(team["rep1"], "38001") == {"上海迅捷物流有限公司"}
+
+
 def test_reindex_after_edit_contact_and_merge(team, archive):
     mgr = team["manager"]
     c = archive["上海迅捷物流有限公司"]
@@ -227,6 +279,18 @@ def test_query_terms_in_document_form():
     assert normalize_query("A座 - !!") == ["a 座"]
 
 
+def _pages_match_at_every_offset(ctx) -> None:  # noqa: ANN001
+    """Short pages at every offset equal the slices of one long page: the owner holding an offset
+    is found counting from either end."""
+    for descending in (False, True):
+        whole = [r[0] for r in customer_query.page(ctx, CustomerFilter(), sort="owner", descending=descending,
+                                                   limit=1000)]
+        for offset in range(len(whole) + 1):
+            part = customer_query.page(ctx, CustomerFilter(), sort="owner", descending=descending, offset=offset,
+                                       limit=3)
+            assert [r[0] for r in part] == whole[offset:offset + 3], (descending, offset)
+
+
 def test_sort_by_owner_pages_across_owners(team, archive):
     mgr = team["manager"]
     customers.create_customer(mgr, {"name": "池中客户有限公司"}, owner="pool", allow_duplicates=True)
@@ -243,9 +307,12 @@ def test_sort_by_owner_pages_across_owners(team, archive):
     assert pieces == ids
     back = [r[0] for r in customer_query.page(mgr, CustomerFilter(), sort="owner", descending=True, limit=1000)]
     assert back == ids[::-1]
+    _pages_match_at_every_offset(mgr)
     # staff see their own and the pool, in the same order
     rep1 = [r[0] for r in customer_query.page(team["rep1"], CustomerFilter(), sort="owner", limit=1000)]
     assert rep1 == [i for i, o in zip(ids, owners, strict=True) if o in ("", "rep1")]
     # with a search the database sorts the matches
     found = customer_query.page(mgr, CustomerFilter(search="有限公司"), columns=["owner"], sort="owner")
     assert [r[2] or "" for r in found] == sorted(r[2] or "" for r in found)
+    transfers.transfer_all_of(mgr, team["rep1"].actor.id, None, "离职")  # the first owner (the pool) holds most
+    _pages_match_at_every_offset(mgr)

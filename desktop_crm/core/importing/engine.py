@@ -164,7 +164,7 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
     estimate = max((src.total or 0) - src.header_row, 1)
     failed_rows: list[tuple[int, list[object], dict[str, str]]] = []
     planned = {CREATED: 0, UPDATED: 0, SKIPPED: 0}
-    kept: list[tuple[int, list[object]]] | None = []
+    kept: list[tuple[int, list[object], object]] | None = []  # rows with their parsed values
 
     # ---- phase 1: check every row, write nothing
     try:
@@ -173,12 +173,13 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
             for row_no, row in src.rows:
                 result.rows += 1
                 rc.row_no = row_no
-                if kept is not None:
-                    kept.append((row_no, row))
-                    if len(kept) > KEEP_ROWS:
-                        kept = None
                 try:
-                    plan = spec.validate(rc, src.hmap.values(row))
+                    data = spec.prepare(src.hmap.values(row))
+                    if kept is not None:
+                        kept.append((row_no, row, data))
+                        if len(kept) > KEEP_ROWS:
+                            kept = None
+                    plan = spec.validate(rc, data)
                 except Exception as exc:  # noqa: BLE001 - a bad row is reported, never a crash
                     errs = _row_errors(exc)
                     result.errors.append((row_no, errs))
@@ -227,7 +228,7 @@ def _write_all(ctx: Ctx, spec: ImportSpec, src: _Source, mode: str, source: str,
     done = 0
     result.rows = 0
 
-    def commit(batch: list[tuple[int, list[object]]]) -> bool:
+    def commit(batch: list[tuple]) -> bool:
         nonlocal done
         try:
             check(progress, total + done, 2 * total, _("Saving rows…"))
@@ -242,14 +243,15 @@ def _write_all(ctx: Ctx, spec: ImportSpec, src: _Source, mode: str, source: str,
                 touched: list[int] = []
                 for current in batch:
                     rc.row_no = current[0]
-                    plan = spec.validate(rc, src.hmap.values(current[1]))
+                    data = current[2] if len(current) > 2 else spec.prepare(src.hmap.values(current[1]))
+                    plan = spec.validate(rc, data)
                     outcome = SKIPPED if plan.action == SKIP else spec.write(rc, plan)
                     counts[outcome] += 1
                     touched.extend(plan.touched)
                 if spec.after_batch is not None:
                     spec.after_batch(rc, touched)
         except Exception as exc:  # noqa: BLE001 - this unit is rolled back; earlier units stay
-            row_no, row = current if current is not None else (0, [])
+            row_no, row = current[:2] if current is not None else (0, [])
             errs = _row_errors(exc)
             result.errors.append((row_no, errs))
             result.failed = 1
@@ -270,7 +272,7 @@ def _write_all(ctx: Ctx, spec: ImportSpec, src: _Source, mode: str, source: str,
         done += len(batch)
         return True
 
-    batch: list[tuple[int, list[object]]] = []
+    batch: list[tuple] = []
     for item in src.rows:
         batch.append(item)
         if len(batch) >= spec.batch_size:

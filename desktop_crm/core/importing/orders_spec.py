@@ -26,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, bindparam, func, insert, select, type_coerce
@@ -193,9 +194,9 @@ def _raw_day(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
-    values, errors = _convert(raw)
-    cid = _customer(rc, values, errors) if rc.mode != UPDATE or raw.get("customer_code") or raw.get(
+def validate(rc: RowContext, parsed: tuple[dict[str, object], dict[str, str]]) -> Planned:
+    values, errors = dict(parsed[0]), dict(parsed[1])
+    cid = _customer(rc, values, errors) if rc.mode != UPDATE or values.get("customer_code") or values.get(
         "customer_name") else None
     if cid is not None:
         values["customer_id"] = cid
@@ -291,19 +292,31 @@ def _raw_insert(s, table, rows: list[dict], convert: dict) -> None:  # noqa: ANN
     compiled = insert(table).values({k: bindparam(k) for k in keys}).compile(dialect=conn.dialect)
     sqlite = conn.dialect.name == "sqlite"
 
-    def cell(k: str, v: object) -> object:
-        if k in convert:
-            return convert[k](v)
-        if sqlite and isinstance(v, date):
+    def as_stored(v: object) -> object:
+        if isinstance(v, date):
             return v.isoformat(sep=" ") if isinstance(v, datetime) else v.isoformat()
         return v
 
-    if compiled.positiontup is not None:
-        order = list(compiled.positiontup)
-        params = [tuple(cell(k, r[k]) for k in order) for r in rows]
-    else:
-        params = [{k: cell(k, v) for k, v in r.items()} for r in rows]
+    order = list(compiled.positiontup) if compiled.positiontup is not None else keys
+    dated = {c.name for c in table.c if _is_date(c.type)} if sqlite else set()
+    conv = [(i, convert.get(k) or as_stored) for i, k in enumerate(order) if k in convert or k in dated]
+    get = itemgetter(*order) if len(order) > 1 else (lambda r: (r[order[0]],))
+    params = []
+    for r in rows:  # values as stored: only the converted columns go through a function
+        t = list(get(r))
+        for i, f in conv:
+            t[i] = f(t[i])
+        params.append(t)
+    if compiled.positiontup is None:
+        params = [dict(zip(order, p, strict=True)) for p in params]
     conn.connection.driver_connection.cursor().executemany(compiled.string, params)
+
+
+def _is_date(type_) -> bool:  # noqa: ANN001
+    try:
+        return issubclass(type_.python_type, date)
+    except NotImplementedError:
+        return False
 
 
 def _audit_bulk(rc: RowContext, rows: list[tuple[int, dict]]) -> None:
@@ -350,5 +363,5 @@ def total_cents(ctx) -> int:  # noqa: ANN001 - used by tests and the benchmark
 
 ORDERS = ImportSpec(
     name="orders", title=N_("Orders"), columns=COLUMNS, validate=validate, write=write, match_key="order_no",
-    after_batch=after_batch, batch_size=5000, after_import=after_import,
+    after_batch=after_batch, batch_size=5000, after_import=after_import, parse=_convert,
 )

@@ -17,6 +17,11 @@ A spec provides two functions, both called once per data row:
   services so validation, audit and search are shared; return CREATED, UPDATED
   or SKIPPED.
 
+A spec may also give `parse(raw)`: the part of cleaning that needs no database
+(numbers, dates, text). `validate` then receives what `parse` returned instead of
+`raw` — and must not change it: the engine parses each row once and hands the
+same result to the check and to the write.
+
 `rc.state` is a dict private to one phase of one import: use it for caches
 (code → id) and for keys seen earlier in the file. `after_batch(rc, ids)` runs
 once per committed unit, before commit (e.g. one search reindex per batch).
@@ -89,6 +94,10 @@ class ImportSpec:
     batch_size: int = 1000
     # after_import(ctx, result): runs once after the write phase (e.g. orders recompute grades)
     after_import: Callable[[Any, Any], None] | None = None
+    parse: Callable[[dict[str, Any]], Any] | None = None  # pure cleaning, done once per row (see above)
+
+    def prepare(self, raw: dict[str, Any]) -> Any:  # noqa: ANN401 - whatever `parse` makes
+        return raw if self.parse is None else self.parse(raw)
 
     def column(self, key: str) -> ImportColumn:
         for c in self.columns:

@@ -47,7 +47,8 @@ def reindex(session: Session, customer_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         customers = session.execute(
-            select(Customer.id, Customer.code, Customer.name, Customer.phone, Customer.mobile, Customer.email)
+            select(Customer.id, Customer.code, Customer.name, Customer.phone, Customer.mobile, Customer.email,
+                   Customer.owner_id)
             .where(Customer.id.in_(chunk))
         ).all()
         contacts: dict[int, list] = {}
@@ -56,7 +57,7 @@ def reindex(session: Session, customer_ids: Iterable[int]) -> None:
             .where(Contact.customer_id.in_(chunk))
         ):
             contacts.setdefault(row.customer_id, []).append(row)
-        docs = {c.id: build_document(c, contacts.get(c.id, [])) for c in customers}
+        docs = {c.id: backend.with_scope(build_document(c, contacts.get(c.id, [])), c.owner_id) for c in customers}
         backend.write_documents(session, docs)
 
 
@@ -64,12 +65,13 @@ def remove(session: Session, customer_ids: Iterable[int]) -> None:
     backend_for(session.get_bind().dialect.name).remove_documents(session, list(customer_ids))
 
 
-def match_ids(session: Session, query: str) -> Select | None:
-    """A SELECT of customer ids matching `query`, or None when the query is empty."""
+def match_ids(session: Session, query: str, owners: list[int | None] | None = None) -> Select | None:
+    """A SELECT of the ids of customers matching `query`, owned by one of `owners` (None in
+    the list: the pool; `owners` None: anyone), or None when the query is empty."""
     terms = normalize_query(query)
     if not terms:
         return None
-    return backend_for(session.get_bind().dialect.name).match_ids(session, terms)
+    return backend_for(session.get_bind().dialect.name).match_ids(session, terms, owners)
 
 
 __all__ = ["CustomerSearch", "backend_for", "install", "match_ids", "reindex", "remove"]

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Select, and_, select, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from desktop_crm.core.db import like_pattern
-from desktop_crm.core.models import CustomerSearch
 from desktop_crm.core.search import generic
 
 log = logging.getLogger(__name__)
@@ -35,8 +32,5 @@ def install(engine: Engine) -> None:
 
 write_documents = generic.write_documents
 remove_documents = generic.remove_documents
-
-
-def match_ids(session: Session, terms: list[str]) -> Select:
-    conditions = [CustomerSearch.doc.like(like_pattern(t), escape="\\") for t in terms]
-    return select(CustomerSearch.customer_id).where(and_(*conditions))
+with_scope = generic.with_scope
+match_ids = generic.match_ids  # the GIN index serves the same LIKE conditions

@@ -4,14 +4,21 @@
   Chinese characters are single words in the document (see document.spaced), so a
   Chinese term of any length is a phrase query ("迅 捷"); a short latin or digit
   term (1–2 characters: `zs`, `13`) is a prefix query ("zs"*).
-* `customer_fts_trigram` (trigram tokenizer, detail=none): latin and digit terms of
-  3 or more characters are substrings (`zhangs`, `0013`, `@qq.co`) through LIKE,
-  which FTS5 answers from the trigram index and re-checks against the document.
+* `customer_fts_trigram` (trigram tokenizer, detail=full): latin and digit terms of
+  3 or more characters are substrings (`zhangs`, `0013`, `@qq.co`), answered as a
+  phrase of trigrams by the index alone — no document is read to re-check a match.
 
-Both are external-content tables over `customer_search`, kept in sync by triggers on
-that table, so every writer (services, merges, cascading deletes) keeps them current.
-A 1–2 character LIKE on a trigram table silently finds nothing (SQLite 3.40), hence
-the word index for short terms. Without FTS5 the generic LIKE backend is used.
+Each document ends with its owner's *scope token* (private-use characters, so nothing
+a user types can match it): a scoped user's search ANDs the tokens of the owners they
+may see, and the index answers "matches within my scope" without touching the
+customers table. A trigger on customers.owner_id keeps the token current whoever
+changes the owner.
+
+Both indexes are external-content tables over `customer_search`, kept in sync by
+triggers on that table, so every writer (services, merges, cascading deletes) keeps
+them current. A 1–2 character LIKE or phrase on a trigram table finds nothing
+(SQLite 3.40), hence the word index for short terms. Without FTS5 the generic LIKE
+backend is used.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import logging
 import sqlite3
 import weakref
 
-from sqlalchemy import Select, and_, column, literal_column, select, table
+from sqlalchemy import Select, column, literal_column, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -31,13 +38,41 @@ log = logging.getLogger(__name__)
 
 WORDS = "customer_fts_words"
 TRIGRAM = "customer_fts_trigram"
+OWNER_TRIGGER = "customer_fts_owner"
 MIN_TRIGRAM = (3, 34, 0)
+
+# scope token: OPEN, the owner id's digits as private-use characters (or POOL), CLOSE —
+# never shorter than a trigram, and no three characters of it can be typed
+_OPEN, _CLOSE, _POOL, _DIGIT0 = 0xE000, 0xE001, 0xE00F, 0xE010
+
+
+def scope_token(owner_id: int | None) -> str:
+    inner = chr(_POOL) if owner_id is None else "".join(chr(_DIGIT0 + int(d)) for d in str(int(owner_id)))
+    return chr(_OPEN) + inner + chr(_CLOSE)
+
+
+def with_scope(doc: str, owner_id: int | None) -> str:
+    """The document as stored: its text, then its owner's scope token."""
+    return f"{doc} {scope_token(owner_id)}"
+
+
+def _token_sql(owner: str) -> str:
+    digits = f"CAST({owner} AS TEXT)"
+    for d in range(10):
+        digits = f"replace({digits}, '{d}', char({_DIGIT0 + d}))"
+    return f"char({_OPEN}) || coalesce({digits}, char({_POOL})) || char({_CLOSE})"
+
+
+def _text_sql(doc: str) -> str:
+    """The document without its scope token."""
+    return f"CASE instr({doc}, char({_OPEN})) WHEN 0 THEN {doc} ELSE rtrim(substr({doc}, 1, instr({doc}, char({_OPEN})) - 1)) END"
+
 
 _DDL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5(doc, content='customer_search', "
     "content_rowid='customer_id', tokenize='unicode61 remove_diacritics 0', prefix='1 2')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAM} USING fts5(doc, content='customer_search', "
-    "content_rowid='customer_id', tokenize='trigram', detail=none)",
+    "content_rowid='customer_id', tokenize='trigram', detail=full)",
 ]
 _TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ai AFTER INSERT ON customer_search BEGIN
@@ -54,7 +89,14 @@ _TRIGGERS = [
         INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, new.doc);
         INSERT INTO {TRIGRAM}(rowid, doc) VALUES (new.customer_id, new.doc);
     END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {OWNER_TRIGGER} AFTER UPDATE OF owner_id ON customers
+        WHEN old.owner_id IS NOT new.owner_id BEGIN
+        UPDATE customer_search SET doc = {_text_sql("doc")} || ' ' || {_token_sql("new.owner_id")}
+        WHERE customer_id = new.id;
+    END""",
 ]
+_RETOKEN = (f"UPDATE customer_search SET doc = {_text_sql('doc')} || ' ' || "
+            f"{_token_sql('(SELECT owner_id FROM customers WHERE customers.id = customer_search.customer_id)')}")
 
 # engine -> whether the FTS5 tables are in place (decided at install or on first use)
 _ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
@@ -81,22 +123,33 @@ def _tables_exist(conn: Connection) -> bool:
     return names == {WORDS, TRIGRAM}
 
 
-def create(conn: Connection) -> None:
-    """Create the indexes and triggers inside the caller's transaction (idempotent);
-    newly created indexes are filled from the existing documents."""
-    fresh = not _tables_exist(conn)
+def _current(conn: Connection) -> bool:
+    """Whether the index is there in its present form (trigram detail=full, scope tokens kept)."""
+    rows = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE name IN (?, ?, ?)",
+                                     (WORDS, TRIGRAM, OWNER_TRIGGER)).all())
+    return len(rows) == 3 and "detail=full" in (rows[TRIGRAM] or "")
+
+
+def create(conn: Connection, *, documents_scoped: bool = False) -> None:
+    """Create (or bring up to date) the indexes and triggers inside the caller's transaction;
+    a new index is filled from the existing documents, whose scope tokens are rewritten first
+    unless the caller wrote them (`documents_scoped`)."""
+    if _current(conn):
+        return
+    drop(conn)
+    if not documents_scoped:
+        conn.exec_driver_sql(_RETOKEN)
     for ddl in _DDL + _TRIGGERS:
         conn.exec_driver_sql(ddl)
-    if fresh:
-        for name in (WORDS, TRIGRAM):
-            conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
-        for name in (WORDS, TRIGRAM):
-            conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+    for name in (WORDS, TRIGRAM):
+        conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+    for name in (WORDS, TRIGRAM):
+        conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
 
 
 def drop(conn: Connection) -> None:
     """Remove triggers and indexes (bulk loads drop them, load, then `create`)."""
-    for trig in ("customer_fts_ai", "customer_fts_ad", "customer_fts_au"):
+    for trig in ("customer_fts_ai", "customer_fts_ad", "customer_fts_au", OWNER_TRIGGER):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trig}")
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -107,8 +160,11 @@ def install(engine: Engine) -> None:
         log.warning("SQLite %s has no FTS5 trigram tokenizer; search falls back to LIKE", sqlite3.sqlite_version)
         _ready[engine] = False
         return
-    with engine.begin() as conn:
-        create(conn)
+    with engine.connect() as conn:
+        current = _current(conn)
+    if not current:
+        with engine.begin() as conn:
+            create(conn)
     _ready[engine] = True
 
 
@@ -117,7 +173,7 @@ def is_ready(session: Session) -> bool:
     engine = getattr(engine, "engine", engine)
     ready = _ready.get(engine)
     if ready is None:
-        ready = fts5_available() and _tables_exist(session.connection())
+        ready = fts5_available() and _current(session.connection())
         _ready[engine] = ready
     return ready
 
@@ -128,6 +184,10 @@ remove_documents = generic.remove_documents
 
 def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
+
+
+def _scope_expression(owners: list[int | None]) -> str:
+    return "(" + " OR ".join(_phrase(scope_token(o)) for o in owners) + ")"
 
 
 def words_expression(terms: list[str]) -> str | None:
@@ -145,23 +205,20 @@ def trigram_terms(terms: list[str]) -> list[str]:
     return [t for t in terms if not has_cjk(t) and len(t) >= 3]
 
 
-def match_ids(session: Session, terms: list[str]) -> Select:
+def match_ids(session: Session, terms: list[str], owners: list[int | None] | None = None) -> Select:
     if not is_ready(session):
-        return generic.match_ids(session, terms)
+        return generic.match_ids(session, terms, owners)
     expr = words_expression(terms)
-    tri = trigram_terms(terms)
-    words_t = table(WORDS, column("rowid"))
-    tri_t = table(TRIGRAM, column("rowid"), column("doc"))
-    if expr is not None:
-        q = select(words_t.c.rowid.label("customer_id")).where(literal_column(WORDS).op("MATCH")(expr))
-        if tri:
-            q = q.where(words_t.c.rowid.in_(_trigram_select(tri_t, tri)))
-        return q
-    return _trigram_select(tri_t, tri, label=True)
-
-
-def _trigram_select(tri_t, terms: list[str], label: bool = False) -> Select:  # noqa: ANN001
-    col = tri_t.c.rowid.label("customer_id") if label else tri_t.c.rowid
-    return select(col).where(and_(*[tri_t.c.doc.like(f"%{t}%") for t in terms]))
-
-
+    tri = " AND ".join(_phrase(t) for t in trigram_terms(terms)) or None
+    if owners is not None:  # the scope goes with the query whose index is read first
+        scope = _scope_expression(owners)
+        if expr is not None:
+            expr = f"{expr} AND {scope}"
+        else:
+            tri = f"{tri} AND {scope}"
+    words_t, tri_t = table(WORDS, column("rowid")), table(TRIGRAM, column("rowid"))
+    tri_q = None if tri is None else select(tri_t.c.rowid).where(literal_column(TRIGRAM).op("MATCH")(tri))
+    if expr is None:
+        return select(tri_t.c.rowid.label("customer_id")).where(literal_column(TRIGRAM).op("MATCH")(tri))
+    q = select(words_t.c.rowid.label("customer_id")).where(literal_column(WORDS).op("MATCH")(expr))
+    return q.where(words_t.c.rowid.in_(tri_q)) if tri_q is not None else q

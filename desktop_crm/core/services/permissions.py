@@ -23,11 +23,24 @@ def owner_scope(actor: Actor, owner_col) -> ColumnElement[bool]:  # noqa: ANN001
     return owner_col == actor.id
 
 
-def customer_scope(actor: Actor) -> ColumnElement[bool]:
-    """Customers the actor may see: their scope plus the customer pool (no owner)."""
+def customer_scope(actor: Actor, owner_col=None) -> ColumnElement[bool]:  # noqa: ANN001
+    """Customers the actor may see: their scope plus the customer pool (no owner). `owner_col`:
+    an expression of customers.owner_id to test instead (`owner_id + 0` keeps SQLite off the
+    owner index when a query should walk another index)."""
     if actor.sees_all:
         return true()
-    return or_(owner_scope(actor, Customer.owner_id), Customer.owner_id.is_(None))
+    col = Customer.owner_id if owner_col is None else owner_col
+    return or_(owner_scope(actor, col), col.is_(None))
+
+
+def scope_owners(session, actor: Actor) -> list[int | None] | None:  # noqa: ANN001
+    """customer_scope as the list of owners it admits (None in it: the pool), for the search
+    index; None when the actor sees every customer."""
+    if actor.sees_all:
+        return None
+    if actor.role == "supervisor" and actor.department_id is not None:
+        return [*session.scalars(team_user_ids(actor)), None]
+    return [actor.id, None]
 
 
 def intake_customer_scope(actor: Actor) -> ColumnElement[bool]:
