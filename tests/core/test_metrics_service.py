@@ -91,6 +91,21 @@ def test_churn_matches_the_pure_rule_on_the_same_history(admin):
         assert (m.active_at_start, m.lost_in_period) == (len(ref.active_at_start), len(ref.lost_in_period))
 
 
+def test_entries_at_the_same_moment_the_later_one_wins(admin):
+    """Two history entries with one timestamp before the start: the later entry (higher id) decides."""
+    same = datetime(2025, 10, 1, 9, 0)
+    g = _cust(admin, "客户G", "potential", datetime(2025, 1, 1))
+    won_back = [_cust(admin, f"客户{k}", "potential", datetime(2025, 1, 1)) for k in "HI"]
+    with admin.db.write() as s:
+        for first, then, cid in [("active", "lost", g)] + [("lost", "active", c) for c in won_back]:
+            s.add(StatusChange(customer_id=cid, status=first, previous="potential", at=same, reason="x"))
+            s.flush()
+            s.add(StatusChange(customer_id=cid, status=then, previous=first, at=same, reason="x"))
+            s.flush()
+    m = metrics.period_metrics(admin, D0, D1)
+    assert m.active_at_start == 2  # H and I (won back at the same moment), not G
+
+
 def test_empty_period_gives_nulls(admin):
     m = metrics.period_metrics(admin, D0, D1)
     assert m.churn_rate is None and m.repurchase_rate is None and m.complaint_rate_per_100_orders is None

@@ -112,6 +112,8 @@ SPEC_MODULES: dict[str, str] = {
     "contacts": "desktop_crm.core.importing.contacts:CONTACTS",
     "complaints": "desktop_crm.core.importing.complaints_spec:COMPLAINTS",
     "orders": "desktop_crm.core.importing.orders_spec:ORDERS",
+    "contracts": "desktop_crm.core.importing.contracts_spec:CONTRACTS",
+    "opportunities": "desktop_crm.core.importing.opportunities_spec:OPPORTUNITIES",
 }
 _registered: dict[str, ImportSpec] = {}
 

@@ -28,6 +28,16 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
         {"customer_code": "C900001", "name": "李四", "title": "采购经理", "mobile": "13700137000",
          "email": "lisi@example.cn", "wechat": "lisi_wx", "birthday": "1990-02-03", "is_primary": "是"},
     ],
+    "contracts": [
+        {"number": "HT-2024-001", "customer_code": "C900001", "title": "年度物流服务合同", "signed_on": "2024-02-20",
+         "start_on": "2024-03-01", "end_on": "2025-02-28", "amount": "120000.00", "status": "生效",
+         "notes": "到期前一个月商谈续签"},
+    ],
+    "opportunities": [
+        {"customer_code": "C900001", "name": "二期仓储扩容", "amount": "50000", "expected_close": "2024-09-30",
+         "stage": "方案报价", "notes": "已发报价单"},
+        {"customer_code": "C900001", "name": "旧设备回收", "amount": "8000", "stage": "输单", "lost_reason": "价格偏高"},
+    ],
 }
 REQUIRED_MARK = {True: "必填 required", False: ""}
 
@@ -91,7 +101,7 @@ def write_template(spec: ImportSpec | str, path: str | os.PathLike, examples: bo
 
 def main(argv: list[str] | None = None) -> int:
     out = Path((argv or sys.argv[1:] or ["resources/templates"])[0])
-    for name in ("customers", "contacts"):
+    for name in ("customers", "contacts", "contracts", "opportunities"):
         write_template(name, out / f"{name}.xlsx")
     return 0
 

@@ -53,7 +53,7 @@ def clean(data: dict[str, object], *, partial: bool = False) -> tuple[dict[str, 
         empty = raw is None or (isinstance(raw, str) and not raw.strip())
         try:
             if key in ("signed_on", "start_on", "end_on"):
-                values[key] = None if empty else (raw if isinstance(raw, date) else parse_date(raw))
+                values[key] = None if empty else parse_date(raw)  # a date as is; a datetime (Excel) → its date
             elif key == "amount":
                 values[key] = Decimal(0) if empty else to_money(raw if isinstance(raw, Decimal) else parse_decimal(raw))
             elif key == "status":
@@ -65,6 +65,9 @@ def clean(data: dict[str, object], *, partial: bool = False) -> tuple[dict[str, 
     if not partial or "number" in data:
         if not values.get("number"):
             errors.setdefault("number", _("is required"))
+    for key, n in (("number", 64), ("title", 200)):  # the columns' sizes (PostgreSQL enforces them)
+        if len(str(values.get(key) or "")) > n:
+            errors.setdefault(key, _("is longer than {n} characters").format(n=n))
     if values.get("amount") is not None and values["amount"] < 0:
         errors["amount"] = _("must not be negative")
     start, end = values.get("start_on"), values.get("end_on")
@@ -101,6 +104,37 @@ def create_contract(ctx: Ctx, customer_id: int, data: dict[str, object]) -> Cont
         return _row(s, k, date.today(), _params(s))
 
 
+def update_errors(s: Session, k: Contract, values: dict[str, object]) -> dict[str, str]:
+    """What stops cleaned `values` (partial) from being applied to `k`: a number taken, an end before the start.
+    Reads only (the import checks every row with it before writing)."""
+    errors: dict[str, str] = {}
+    if values.get("number") and values["number"] != k.number and s.scalar(
+            select(Contract.id).where(Contract.number == values["number"])):
+        errors["number"] = _("already exists")
+    merged_start = values.get("start_on", k.start_on)
+    merged_end = values.get("end_on", k.end_on)
+    if merged_start and merged_end and merged_end < merged_start:
+        errors["end_on"] = _("is before the start date")
+    return errors
+
+
+def update_in_session(s: Session, ctx: Ctx, k: Contract, values: dict[str, object],
+                      errors: dict[str, str]) -> dict[str, tuple[object, object]]:
+    """Apply cleaned `values` to `k` in the caller's transaction (with `clean`'s `errors`); audited.
+    Returns the changes (field -> (old, new))."""
+    errors = {**errors, **update_errors(s, k, values)}
+    if errors:
+        raise ValidationError(errors)
+    changes = audit.diff({f: getattr(k, f) for f in FIELDS}, values)
+    for f, v in values.items():
+        setattr(k, f, v)
+    if changes:
+        k.updated_at = datetime.now()
+        s.flush()
+        audit.record(s, ctx.actor, "contract", k.id, "update", changes, label=k.number)
+    return changes
+
+
 def update_contract(ctx: Ctx, contract_id: int, data: dict[str, object], *, expected_version: int) -> ContractRow:
     require_write(ctx.actor)
     values, errors = clean(data, partial=True)
@@ -109,22 +143,7 @@ def update_contract(ctx: Ctx, contract_id: int, data: dict[str, object], *, expe
             k = _load(s, ctx, contract_id)
             if k.version != expected_version:
                 raise ConflictError(_("This contract was changed by someone else; reload it."))
-            if values.get("number") and values["number"] != k.number and s.scalar(
-                    select(Contract.id).where(Contract.number == values["number"])):
-                errors["number"] = _("already exists")
-            merged_start = values.get("start_on", k.start_on)
-            merged_end = values.get("end_on", k.end_on)
-            if merged_start and merged_end and merged_end < merged_start:
-                errors["end_on"] = _("is before the start date")
-            if errors:
-                raise ValidationError(errors)
-            changes = audit.diff({f: getattr(k, f) for f in FIELDS}, values)
-            for f, v in values.items():
-                setattr(k, f, v)
-            if changes:
-                k.updated_at = datetime.now()
-                s.flush()
-                audit.record(s, ctx.actor, "contract", k.id, "update", changes, label=k.number)
+            update_in_session(s, ctx, k, values, errors)
             return _row(s, k, date.today(), _params(s))
     except StaleDataError:
         raise ConflictError(_("This contract was changed by someone else; reload it.")) from None

@@ -111,12 +111,17 @@ def period_metrics(ctx: Ctx, date_from: date, date_to: date, scope: str = "all")
     params = MetricsParams(date_from, date_to, scope or "all", start, end)
     with ctx.db.read() as s:
         cust, order_cond = _scope(s, ctx, scope)
-        active, lost = _churn_counts(s, start, end, cust)
-        ordering, repeat, n_orders, sales = _order_counts(s, date_from, date_to, cust, order_cond)
+
+    def the_rest(s: Session) -> tuple:
         complaints = s.scalar(select(func.count(Complaint.id)).where(
             Complaint.received_at >= start, Complaint.received_at <= end,
             _in_scope(Complaint.customer_id, cust))) or 0
-        scores = _scores(s, start, end, cust)
+        return complaints, _scores(s, start, end, cust)
+
+    # the status-history and order aggregates are the big ones (each ~2 s at 10M orders): side by side
+    (active, lost), (ordering, repeat, n_orders, sales), (complaints, scores) = ctx.db.read_parallel(
+        lambda s: _churn_counts(s, start, end, cust),
+        lambda s: _order_counts(s, date_from, date_to, cust, order_cond), the_rest)
     sat = rules.satisfaction(scores)
     return PeriodMetrics(
         params, active, lost, rules.churn_rate(active, lost), rules.retention_rate(active, lost),
@@ -126,14 +131,16 @@ def period_metrics(ctx: Ctx, date_from: date, date_to: date, scope: str = "all")
 
 def _churn_counts(s: Session, start: datetime, end: datetime, cust) -> tuple[int, int]:  # noqa: ANN001
     h = StatusChange
-    rn = func.row_number().over(partition_by=h.customer_id, order_by=(h.at.desc(), h.id.desc()))
-    latest = (select(h.customer_id.label("cid"), h.status.label("status"), rn.label("rn"))
+    # the latest entry at or before the start is the one with no next entry (ties: the later id);
+    # lead() over the (customer_id, at) index order needs no sort, unlike row_number() … DESC
+    nxt = func.lead(h.at).over(partition_by=h.customer_id, order_by=(h.at, h.id))
+    latest = (select(h.customer_id.label("cid"), h.status.label("status"), nxt.label("nxt"))
               .where(h.at <= start, _in_scope(h.customer_id, cust)).subquery())
     h2 = StatusChange.__table__.alias("h2")
     lost_flag = exists().where(h2.c.customer_id == latest.c.cid, h2.c.status == rules.LOST,
                                h2.c.at > start, h2.c.at <= end)
     row = s.execute(select(func.count(), func.coalesce(func.sum(case((lost_flag, 1), else_=0)), 0))
-                    .select_from(latest).where(latest.c.rn == 1, latest.c.status == rules.ACTIVE)).one()
+                    .select_from(latest).where(latest.c.nxt.is_(None), latest.c.status == rules.ACTIVE)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

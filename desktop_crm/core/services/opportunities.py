@@ -80,13 +80,15 @@ def clean(data: dict[str, object], *, partial: bool = False) -> tuple[dict[str, 
                 if values[key] < 0:
                     errors[key] = _("must not be negative")
             elif key == "expected_close":
-                values[key] = None if empty else (raw if isinstance(raw, date) else parse_date(raw))
+                values[key] = None if empty else parse_date(raw)  # a datetime (Excel) → its date
             else:
                 values[key] = None if empty else (clean_text(raw) if key == "name" else str(raw).strip())
         except ValueError as exc:
             errors[key] = str(exc)
     if (not partial or "name" in data) and not values.get("name"):
         errors["name"] = _("is required")
+    if len(str(values.get("name") or "")) > 200:  # the column's size (PostgreSQL enforces it)
+        errors.setdefault("name", _("is longer than {n} characters").format(n=200))
     return values, errors
 
 
@@ -121,19 +123,35 @@ def create_opportunity(ctx: Ctx, customer_id: int, data: dict[str, object], *, o
         c = load_visible(s, ctx, customer_id, for_update=True)
         owner = owner_id if owner_id is not None else (c.owner_id or (ctx.actor.id if ctx.actor.role != "admin"
                                                                           else None))
-        if owner_id is not None and (s.get(User, owner_id) is None or not user_in_scope(s, ctx.actor, owner_id)):
-            errors["owner"] = _("is outside your team")
+        errors.update(owner_errors(s, ctx, owner_id))
         if errors:
             raise ValidationError(errors)
-        o = Opportunity(customer_id=c.id, stage=stage, stage_since=now, owner_id=owner, created_at=now,
-                        created_by_id=ctx.actor.id, **values)
-        s.add(o)
-        s.flush()
-        s.add(OpportunityStage(opportunity_id=o.id, stage=stage, previous=None, at=now, user_id=ctx.actor.id,
-                               reason=_("Created")))
-        audit.record(s, ctx.actor, "opportunity", o.id, "create",
-                     {k: (None, v) for k, v in {**values, "stage": stage}.items() if v is not None}, label=o.name)
+        o = add_in_session(s, ctx, c.id, values, stage=stage, owner_id=owner, at=now)
         return _row(s, o, now.date())
+
+
+def owner_errors(s: Session, ctx: Ctx, owner_id: int | None) -> dict[str, str]:
+    """{"owner": …} when `owner_id` is not a user of the actor's team (None, the pool, is fine)."""
+    if owner_id is not None and (s.get(User, owner_id) is None or not user_in_scope(s, ctx.actor, owner_id)):
+        return {"owner": _("is outside your team")}
+    return {}
+
+
+def add_in_session(s: Session, ctx: Ctx, customer_id: int, values: dict[str, object], *, stage: str,
+                   owner_id: int | None, at: datetime, reason: str = "") -> Opportunity:
+    """Insert a checked opportunity (cleaned `values`, a stage key; `reason` kept when it is lost) in the
+    caller's transaction: it enters the stage history at `stage`; audited."""
+    lost_reason = (reason or None) if stage == "lost" else None
+    o = Opportunity(customer_id=customer_id, stage=stage, stage_since=at, owner_id=owner_id, created_at=at,
+                    created_by_id=ctx.actor.id, lost_reason=lost_reason, **values)
+    s.add(o)
+    s.flush()
+    s.add(OpportunityStage(opportunity_id=o.id, stage=stage, previous=None, at=at, user_id=ctx.actor.id,
+                           reason=_("Created")))
+    audit.record(s, ctx.actor, "opportunity", o.id, "create",
+                 {k: (None, v) for k, v in {**values, "stage": stage, "lost_reason": lost_reason}.items()
+                  if v is not None}, label=o.name)
+    return o
 
 
 def update_opportunity(ctx: Ctx, opp_id: int, data: dict[str, object], *, expected_version: int) -> OpportunityRow:
@@ -146,41 +164,59 @@ def update_opportunity(ctx: Ctx, opp_id: int, data: dict[str, object], *, expect
             o = _load(s, ctx, opp_id)
             if o.version != expected_version:
                 raise ConflictError(_("This opportunity was changed by someone else; reload it."))
-            changes = audit.diff({f: getattr(o, f) for f in FIELDS}, values)
-            for f, v in values.items():
-                setattr(o, f, v)
-            if changes:
-                o.updated_at = datetime.now()
-                s.flush()
-                audit.record(s, ctx.actor, "opportunity", o.id, "update", changes, label=o.name)
+            update_in_session(s, ctx, o, values)
             return _row(s, o, date.today())
     except StaleDataError:
         raise ConflictError(_("This opportunity was changed by someone else; reload it.")) from None
 
 
+def update_in_session(s: Session, ctx: Ctx, o: Opportunity, values: dict[str, object]) -> dict[str, tuple]:
+    """Apply cleaned `values` (FIELDS; also `owner_id` or `lost_reason`, checked by the caller) to `o` in the
+    caller's transaction; audited. Returns the changes (field -> (old, new))."""
+    changes = audit.diff({f: getattr(o, f) for f in values}, values)
+    for f, v in values.items():
+        setattr(o, f, v)
+    if changes:
+        o.updated_at = datetime.now()
+        s.flush()
+        audit.record(s, ctx.actor, "opportunity", o.id, "update", changes, label=o.name)
+    return changes
+
+
+def parse_stage(stage: object, reason: object = "") -> tuple[str, str]:
+    """The stage key (a key or its Chinese label) and the trimmed reason; `lost` needs a reason."""
+    try:
+        key = OPPORTUNITY_STAGE.parse(stage)
+    except ValueError as exc:
+        raise ValidationError({"stage": str(exc)}) from None
+    text = str(reason or "").strip()
+    if key == "lost" and not text:
+        raise ValidationError({"reason": _("is required when an opportunity is lost")})
+    return key, text
+
+
 def move(ctx: Ctx, opp_id: int, stage: str, *, reason: str = "", at: datetime | None = None) -> OpportunityRow:
     """Move to another stage; `lost` needs a reason. The move is kept in the stage history with its date."""
     require_write(ctx.actor)
-    try:
-        stage = OPPORTUNITY_STAGE.parse(stage)
-    except ValueError as exc:
-        raise ValidationError({"stage": str(exc)}) from None
-    reason = (reason or "").strip()
-    if stage == "lost" and not reason:
-        raise ValidationError({"reason": _("is required when an opportunity is lost")})
+    stage, reason = parse_stage(stage, reason)
     now = at or datetime.now().replace(microsecond=0)
     with ctx.db.write() as s:
         o = _load(s, ctx, opp_id)
-        if o.stage == stage:
-            raise WorkflowError(_("The opportunity is already at this stage."))
-        s.add(OpportunityStage(opportunity_id=o.id, stage=stage, previous=o.stage, at=now, user_id=ctx.actor.id,
-                               reason=reason or None))
-        audit.record(s, ctx.actor, "opportunity", o.id, "move", {"stage": (o.stage, stage)}, label=o.name)
-        o.stage, o.stage_since = stage, now
-        o.lost_reason = reason if stage == "lost" else None
-        o.updated_at = now
-        s.flush()
+        move_in_session(s, ctx, o, stage, reason=reason, at=now)
         return _row(s, o, now.date())
+
+
+def move_in_session(s: Session, ctx: Ctx, o: Opportunity, stage: str, *, reason: str, at: datetime) -> None:
+    """`move` in the caller's transaction: `stage` and `reason` as `parse_stage` returns them."""
+    if o.stage == stage:
+        raise WorkflowError(_("The opportunity is already at this stage."))
+    s.add(OpportunityStage(opportunity_id=o.id, stage=stage, previous=o.stage, at=at, user_id=ctx.actor.id,
+                           reason=reason or None))
+    audit.record(s, ctx.actor, "opportunity", o.id, "move", {"stage": (o.stage, stage)}, label=o.name)
+    o.stage, o.stage_since = stage, at
+    o.lost_reason = reason if stage == "lost" else None
+    o.updated_at = at
+    s.flush()
 
 
 def add_action(ctx: Ctx, opp_id: int, text: str, *, at: datetime | None = None) -> None:
