@@ -112,7 +112,7 @@ def test_crash_mid_way_keeps_committed_units_and_rerun_completes(admin, tmp_path
     assert (r.created, r.skipped) == (0, 11)
 
 
-def test_a_spec_from_another_area(admin, tmp_path):
+def test_a_spec_from_another_area(admin, tmp_path, monkeypatch):
     """How complaints/orders plug in: columns, validate (read-only), write (in the unit's session)."""
     store: dict[str, int] = {}
 
@@ -134,6 +134,9 @@ def test_a_spec_from_another_area(admin, tmp_path):
 
     spec = ImportSpec(name="widgets", title=N_("Customers"), validate=validate, write=write, match_key="number",
                       columns=(ImportColumn("number", ("编号",), required=True), ImportColumn("quantity", ("数量",))))
+    from desktop_crm.core.importing import spec as spec_module
+
+    monkeypatch.setattr(spec_module, "_registered", {})  # registered for this test only
     register(spec)
     assert "widgets" in spec_names() and get_spec("widgets") is spec
     path = xlsx(tmp_path / "w.xlsx", ["编号", "数量"], [["A", "1,200"], ["B", 3]])

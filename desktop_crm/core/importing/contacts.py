@@ -27,11 +27,10 @@ from desktop_crm.core.importing.spec import (
     RowContext,
     RowError,
 )
-from desktop_crm.core.models import Contact, Customer
+from desktop_crm.core.models import Contact
 from desktop_crm.core.rules.validation import clean_text
 from desktop_crm.core.services import audit, contacts
 from desktop_crm.core.services.customer_fields import CONTACT_FIELD, CONTACT_FIELDS, clean
-from desktop_crm.core.services.permissions import customer_scope
 
 _ALIASES = {
     "name": ("联系人", "联系人姓名"),
@@ -62,14 +61,6 @@ def _text(value: object) -> str:
     return clean_text(value)
 
 
-def _customer(rc: RowContext, code: str) -> int | None:
-    cache = rc.state.setdefault("customers", {})
-    if code not in cache:
-        cache[code] = rc.session.scalar(select(Customer.id).where(Customer.code == code,
-                                                                  customer_scope(rc.ctx.actor)))
-    return cache[code]
-
-
 def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
     code = _text(raw.get("customer_code"))
     data = {k: v for k, v in raw.items() if k in CONTACT_FIELD and v is not None and _text(v) != ""}
@@ -80,7 +71,7 @@ def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
     if not code:
         errors["customer_code"] = _("is required")
     else:
-        cid = _customer(rc, code)
+        cid = rc.visible_customer_id(code)
         if cid is None:
             errors["customer_code"] = _("no customer {code} that you can see").format(code=code)
     name = str(values.get("name") or "")

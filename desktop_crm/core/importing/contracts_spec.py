@@ -69,14 +69,6 @@ def parse(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str], st
     return values, errors, _text(raw.get("customer_code"))
 
 
-def _customer(rc: RowContext, code: str) -> int | None:
-    cache = rc.state.setdefault("customers", {})
-    if code not in cache:
-        cache[code] = rc.session.scalar(select(Customer.id).where(Customer.code == code,
-                                                                  customer_scope(rc.ctx.actor)))
-    return cache[code]
-
-
 def _visible(rc: RowContext, customer_id: int) -> bool:
     return rc.ctx.actor.sees_all or rc.session.scalar(
         select(Customer.id).where(Customer.id == customer_id, customer_scope(rc.ctx.actor))) is not None
@@ -98,7 +90,7 @@ def validate(rc: RowContext, parsed: tuple[dict[str, object], dict[str, str], st
     no = str(values.get("number") or "")
     cid = None
     if code:
-        cid = _customer(rc, code)
+        cid = rc.visible_customer_id(code)
         if cid is None:
             errors["customer_code"] = _("no customer {code} that you can see").format(code=code)
     earlier = _repeat(rc, no, code, values, errors) if no else None

@@ -38,10 +38,9 @@ from desktop_crm.core.importing.spec import (
     RowContext,
     RowError,
 )
-from desktop_crm.core.models import Customer, Opportunity, User
+from desktop_crm.core.models import Opportunity, User
 from desktop_crm.core.rules.parsing import clean_text
 from desktop_crm.core.services import audit, opportunities
-from desktop_crm.core.services.permissions import customer_scope
 
 COLUMNS = (
     ImportColumn("customer_code", ("客户编号", "客户代码"), True, N_("Customer code"),
@@ -85,14 +84,6 @@ def parse(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str], di
     return values, errors, extra
 
 
-def _customer(rc: RowContext, code: str) -> int | None:
-    cache = rc.state.setdefault("customers", {})
-    if code not in cache:
-        cache[code] = rc.session.scalar(select(Customer.id).where(Customer.code == code,
-                                                                  customer_scope(rc.ctx.actor)))
-    return cache[code]
-
-
 def _owner(rc: RowContext, username: str, errors: dict[str, str]) -> int | None:
     cache = rc.state.setdefault("owners", {})
     if username not in cache:
@@ -122,7 +113,7 @@ def validate(rc: RowContext, parsed: tuple[dict[str, object], dict[str, str], di
     code, name = extra["code"], str(values.get("name") or "")
     cid = None
     if code:
-        cid = _customer(rc, code)
+        cid = rc.visible_customer_id(code)
         if cid is None:
             errors["customer_code"] = _("no customer {code} that you can see").format(code=code)
     owner_id = _owner(rc, extra["owner"], errors) if extra["owner"] else None

@@ -80,6 +80,19 @@ class RowContext:
     columns: frozenset[str] = frozenset()  # keys of the columns present in the file
     phase: str = "check"  # "check" (read-only, every row first) or "write" (in the unit's transaction)
 
+    def visible_customer_id(self, code: str) -> int | None:
+        """The id of the customer with this code if the importing user may see it (cached per phase)."""
+        from sqlalchemy import select
+
+        from desktop_crm.core.models import Customer
+        from desktop_crm.core.services.permissions import customer_scope
+
+        cache = self.state.setdefault("customers", {})
+        if code not in cache:
+            cache[code] = self.session.scalar(select(Customer.id).where(Customer.code == code,
+                                                                        customer_scope(self.ctx.actor)))
+        return cache[code]
+
 
 @dataclass(frozen=True)
 class ImportSpec:

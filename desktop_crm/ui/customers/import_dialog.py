@@ -28,7 +28,8 @@ from desktop_crm.ui.tasks import run_task, show_error
 
 MODE_LABELS = {"create": N_("Create new only"), "update": N_("Update existing only"),
                "upsert": N_("Create or update (by code)")}
-KIND_LABELS = {"customers": N_("Customers"), "contacts": N_("Contacts")}
+KIND_LABELS = {"customers": N_("Customers"), "contacts": N_("Contacts"), "contracts": N_("Contracts"),
+               "opportunities": N_("Opportunities")}
 
 
 class ImportDialog(QDialog):
@@ -143,6 +144,12 @@ class ImportDialog(QDialog):
         fields = CONTACT_FIELD if self.kind.currentData() == "contacts" else CUSTOMER_FIELD
         if self.kind.currentData() == "contacts":
             fields = {**fields, "customer_code": CUSTOMER_FIELD["code"]}
+        if self.kind.currentData() in ("contracts", "opportunities"):  # their spec's column labels
+            from desktop_crm.core.importing import get_spec
+
+            columns = {c.key: _(c.label) for c in get_spec(self.kind.currentData()).columns if c.label}
+            return [_("row {n}: {problems}").format(n=n, problems="; ".join(
+                f"{columns.get(k, k)}: {v}" for k, v in errs.items())) for n, errs in result.errors]
 
         def label(key: str) -> str:
             return fields[key].title if key in fields else key
