@@ -39,7 +39,7 @@ class ImportDialog(QDialog):
         self.import_result = None
         self.task = None
         self._tmp = tempfile.TemporaryDirectory(prefix="crm-import-")
-        self.setWindowTitle(_("Import customers"))
+        self.setWindowTitle(_("Import"))  # customers, contacts, contracts or opportunities
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
