@@ -39,10 +39,11 @@ from desktop_crm.core.importing.spec import (
     Planned,
     RowContext,
     RowError,
+    cell_text,
 )
 from desktop_crm.core.models import Complaint, ComplaintEvent, Customer, User
 from desktop_crm.core.models.types import to_money
-from desktop_crm.core.rules.parsing import clean_text, parse_datetime, parse_decimal
+from desktop_crm.core.rules.parsing import parse_datetime, parse_decimal
 from desktop_crm.core.services import audit, complaints
 from desktop_crm.core.services.permissions import customer_scope, require_role
 
@@ -81,14 +82,6 @@ NEEDS = {
 }
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
 def _cached(rc: RowContext, kind: str, key: str, query) -> object:  # noqa: ANN001
     cache = rc.state.setdefault(kind, {})
     if key not in cache:
@@ -98,16 +91,16 @@ def _cached(rc: RowContext, kind: str, key: str, query) -> object:  # noqa: ANN0
 
 def _clean(rc: RowContext, raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
     errors: dict[str, str] = {}
-    given = {k: v for k, v in raw.items() if _text(v) != ""}
+    given = {k: v for k, v in raw.items() if cell_text(v) != ""}
     values: dict[str, object] = {}
     try:
         values.update(complaints.clean_fields({k: given.get(k) for k in RECORD}))
     except ValidationError as exc:
         errors.update(exc.errors)
-    values["number"] = _text(given.get("number")) or None
+    values["number"] = cell_text(given.get("number")) or None
     if values["number"] and len(str(values["number"])) > 20:
         errors["number"] = _("is longer than {n} characters").format(n=20)
-    code = _text(given.get("customer_code"))
+    code = cell_text(given.get("customer_code"))
     if not code:
         errors["customer_code"] = _("is required")
     else:
@@ -130,7 +123,7 @@ def _clean(rc: RowContext, raw: dict[str, object]) -> tuple[dict[str, object], d
     except ValueError as exc:
         errors["status"] = str(exc)
     if "handler" in given:
-        name = _text(given["handler"])
+        name = cell_text(given["handler"])
         values["handler_id"] = _cached(rc, "users", name, select(User.id).where(
             or_(User.username == name, User.display_name == name)).order_by(User.id).limit(1))
         if values["handler_id"] is None:
@@ -145,7 +138,7 @@ def _clean(rc: RowContext, raw: dict[str, object]) -> tuple[dict[str, object], d
             errors["compensation"] = str(exc)
     if "satisfaction" in given:
         try:
-            score = int(str(_text(given["satisfaction"])))
+            score = int(str(cell_text(given["satisfaction"])))
         except ValueError:
             score = 0
         if not 1 <= score <= 5:

@@ -26,9 +26,9 @@ from desktop_crm.core.importing.spec import (
     Planned,
     RowContext,
     RowError,
+    cell_text,
 )
 from desktop_crm.core.models import Contact
-from desktop_crm.core.rules.validation import clean_text
 from desktop_crm.core.services import audit, contacts
 from desktop_crm.core.services.customer_fields import CONTACT_FIELD, CONTACT_FIELDS, clean
 
@@ -53,17 +53,9 @@ def _columns() -> tuple[ImportColumn, ...]:
     return tuple(cols)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
 def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
-    code = _text(raw.get("customer_code"))
-    data = {k: v for k, v in raw.items() if k in CONTACT_FIELD and v is not None and _text(v) != ""}
+    code = cell_text(raw.get("customer_code"))
+    data = {k: v for k, v in raw.items() if k in CONTACT_FIELD and v is not None and cell_text(v) != ""}
     values, errors, _w = clean(CONTACT_FIELD, data)
     if not values.get("name"):
         errors.setdefault("name", _("is required"))

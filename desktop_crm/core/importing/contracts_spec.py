@@ -31,9 +31,10 @@ from desktop_crm.core.importing.spec import (
     Planned,
     RowContext,
     RowError,
+    cell_empty,
+    cell_text,
 )
 from desktop_crm.core.models import Contract, Customer
-from desktop_crm.core.rules.parsing import clean_text
 from desktop_crm.core.services import audit, contracts
 from desktop_crm.core.services.customer_records import add_for_customer
 from desktop_crm.core.services.permissions import customer_scope
@@ -54,19 +55,11 @@ COLUMNS = (
 )
 
 
-def _empty(v: object) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _text(v: object) -> str:
-    return "" if _empty(v) else clean_text(v)
-
-
 def parse(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str], str]:
     """The service's cleaning of the non-empty cells (an empty cell never erases a value), and the code."""
-    data = {k: v for k, v in raw.items() if k in contracts.FIELDS and not _empty(v)}
+    data = {k: v for k, v in raw.items() if k in contracts.FIELDS and not cell_empty(v)}
     values, errors = contracts.clean(data)
-    return values, errors, _text(raw.get("customer_code"))
+    return values, errors, cell_text(raw.get("customer_code"))
 
 
 def _visible(rc: RowContext, customer_id: int) -> bool:

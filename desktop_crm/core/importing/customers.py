@@ -37,9 +37,10 @@ from desktop_crm.core.importing.spec import (
     Planned,
     RowContext,
     RowError,
+    cell_text,
 )
 from desktop_crm.core.models import Customer, User
-from desktop_crm.core.rules.validation import clean_text, normalize_name, parse_datetime
+from desktop_crm.core.rules.validation import normalize_name, parse_datetime
 from desktop_crm.core.services import customers as svc
 from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, EDITABLE, clean
 from desktop_crm.core.services.permissions import customer_scope, user_in_scope
@@ -91,14 +92,6 @@ def _columns() -> tuple[ImportColumn, ...]:
     return tuple(_column(k) for k in keys)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(value)
-
-
 def _when(value: object, field: str, errors: dict[str, str]) -> datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -147,18 +140,18 @@ def _dup_keys(values: dict[str, object]) -> list[tuple[str, object]]:
 
 def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
     s, state, errors = rc.session, rc.state, {}
-    code = _text(raw.get("code"))
-    data = {k: v for k, v in raw.items() if k in EDITABLE and v is not None and _text(v) != ""}
+    code = cell_text(raw.get("code"))
+    data = {k: v for k, v in raw.items() if k in EDITABLE and v is not None and cell_text(v) != ""}
     values, field_errors, _warnings = clean(CUSTOMER_FIELD, data)
     errors.update(field_errors)
     status = None
-    if _text(raw.get("status")):
+    if cell_text(raw.get("status")):
         try:
-            status = CUSTOMER_STATUS.parse(_text(raw["status"]))
+            status = CUSTOMER_STATUS.parse(cell_text(raw["status"]))
         except ValueError:
             errors["status"] = _("'{value}' is not one of: {keys}").format(
-                value=_text(raw["status"]), keys=", ".join(CUSTOMER_STATUS.keys))
-    owner_name = _text(raw.get("owner"))
+                value=cell_text(raw["status"]), keys=", ".join(CUSTOMER_STATUS.keys))
+    owner_name = cell_text(raw.get("owner"))
     owner_id = _owner_id(rc, owner_name, errors) if owner_name else None
     created_at = _when(raw.get("created_at"), "created_at", errors)
     since = _when(raw.get("status_since"), "status_since", errors)

@@ -37,9 +37,10 @@ from desktop_crm.core.importing.spec import (
     Planned,
     RowContext,
     RowError,
+    cell_empty,
+    cell_text,
 )
 from desktop_crm.core.models import Opportunity, User
-from desktop_crm.core.rules.parsing import clean_text
 from desktop_crm.core.services import audit, opportunities
 
 COLUMNS = (
@@ -59,24 +60,16 @@ COLUMNS = (
 )
 
 
-def _empty(v: object) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _text(v: object) -> str:
-    return "" if _empty(v) else clean_text(v)
-
-
 def parse(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str], dict[str, str]]:
     """The service's cleaning of the non-empty cells (an empty cell never erases a value); the stage checked
     with its reason by `parse_stage`; the code, stage, reason and owner as text."""
-    data = {k: v for k, v in raw.items() if k in opportunities.FIELDS and not _empty(v)}
+    data = {k: v for k, v in raw.items() if k in opportunities.FIELDS and not cell_empty(v)}
     values, errors = opportunities.clean(data)
-    extra = {"code": _text(raw.get("customer_code")), "stage": "", "reason": _text(raw.get("lost_reason")),
-             "owner": _text(raw.get("owner"))}
+    extra = {"code": cell_text(raw.get("customer_code")), "stage": "", "reason": cell_text(raw.get("lost_reason")),
+             "owner": cell_text(raw.get("owner"))}
     if not extra["code"]:
         errors["customer_code"] = _("is required")
-    if not _empty(raw.get("stage")):
+    if not cell_empty(raw.get("stage")):
         try:
             extra["stage"], extra["reason"] = opportunities.parse_stage(raw["stage"], extra["reason"])
         except ValidationError as exc:

@@ -69,6 +69,21 @@ class Planned:
 SKIP = "skip"
 
 
+def cell_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell as clean text: "" for nothing, and a whole number Excel stored as 1001.0 as "1001"."""
+    from desktop_crm.core.rules.parsing import clean_text
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
 @dataclass
 class RowContext:
     session: Session
