@@ -1,10 +1,17 @@
 """Demo data: realistic, valid, searchable, repeatable, and safe for later creates."""
 
+import logging
+import multiprocessing
+import random
+from datetime import datetime
+from pathlib import Path
+
 import phonenumbers
 import pytest
 from sqlalchemy import func, select
 
-from desktop_crm.core import demo, search
+from desktop_crm.core import demo, demo_rows, search
+from desktop_crm.core.errors import Cancelled
 from desktop_crm.core.models import (
     AuditEntry,
     Contact,
@@ -15,6 +22,7 @@ from desktop_crm.core.models import (
     User,
 )
 from desktop_crm.core.rules.validation import validate_email
+from desktop_crm.core.search import sqlite_fts, sqlite_fts_side
 from desktop_crm.core.search.document import build_document
 from desktop_crm.core.services import customer_query, customers, users
 from desktop_crm.core.services.context import Ctx
@@ -120,3 +128,113 @@ def test_extra_generators_are_called(db, monkeypatch):
     monkeypatch.setattr(demo, "EXTRA_GENERATORS", [lambda db_, ids, rng, progress: seen.append(len(ids))])
     demo.generate(db, customers=12)
     assert seen == [12]
+
+
+def _matches(db, queries):  # noqa: ANN001, ANN202
+    with db.engine.connect() as conn:
+        return {(table, q): [r[0] for r in conn.exec_driver_sql(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (q,))]
+            for table, q in queries}
+
+
+def _integrity_check(db) -> None:  # noqa: ANN001
+    with db.engine.begin() as conn:
+        for name in (sqlite_fts.WORDS, sqlite_fts.TRIGRAM):
+            conn.exec_driver_sql(f"INSERT INTO {name}({name}, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.sqlite_only
+def test_bulk_load_grafts_the_search_indexes_built_aside(db, monkeypatch, caplog):
+    monkeypatch.setattr(demo, "BULK", 10)
+    with caplog.at_level(logging.WARNING):
+        demo.generate(db, customers=400, seed=4)
+    assert "built in process" not in caplog.text  # the side processes did the work
+    _integrity_check(db)  # every document is in both indexes, and nothing else
+    with db.read() as s:
+        name, mobile = s.execute(select(Customer.name, Customer.mobile).where(Customer.id == 7)).one()
+    queries = [(sqlite_fts.WORDS, '"' + " ".join(name[:2]) + '"'), (sqlite_fts.WORDS, '"13"*'),
+               (sqlite_fts.TRIGRAM, '"' + mobile[-6:] + '"'), (sqlite_fts.TRIGRAM, '"ngs"')]
+    grafted = _matches(db, queries)
+    assert all(grafted.values()) and 7 in grafted[queries[0]] and 7 in grafted[queries[2]]
+    with db.engine.begin() as conn:  # the same index, built in place
+        for table in (sqlite_fts.WORDS, sqlite_fts.TRIGRAM):
+            conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    assert _matches(db, queries) == grafted
+    # the triggers keep the grafted index current
+    admin = Ctx(db, users.actor_by_name(db, None))
+    with db.read() as s:
+        cust = s.get(Customer, 7)
+        customers.update_customer(admin, cust.id, {"name": "雪域冰川测试有限公司"}, expected_version=cust.version)
+    assert customer_query.ids(admin, CustomerFilter(search="冰川")) == [7]
+    _integrity_check(db)
+    assert not list(Path(db.engine.url.database).parent.glob("crm-search-*"))  # scratch files removed
+    with db.engine.connect() as conn:  # the planner has statistics for the new rows
+        stats = dict(conn.exec_driver_sql("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'customers'").all())
+    assert int(stats["ix_customers_owner_id"].split()[0]) >= 400
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_side_build_falls_back_to_building_in_place(db, monkeypatch, caplog):
+    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(sqlite_fts_side, "OPTIONS", {sqlite_fts.WORDS: "tokenize='no_such_tokenizer'"})
+    with caplog.at_level(logging.WARNING):
+        demo.generate(db, customers=60, seed=4)
+    assert "no_such_tokenizer" in caplog.text
+    _integrity_check(db)
+    admin = Ctx(db, users.actor_by_name(db, None))
+    assert customer_query.count(admin, CustomerFilter(search="有限")) > 0
+    assert not multiprocessing.active_children()
+
+
+class _CancelAt:
+    """Asks to cancel at the check after the first step whose message has `text`."""
+
+    def __init__(self, text: str):
+        self.text, self.seen = text, False
+
+    def step(self, done, total=None, message=""):  # noqa: ANN001, ANN201
+        self.seen = self.seen or self.text in message
+
+    def cancelled(self) -> bool:
+        return self.seen
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("when", ["customers", "building indexes", "building the search index"])
+def test_cancelling_a_bulk_load_leaves_nothing(db, monkeypatch, when):
+    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(demo, "BATCH", 20)
+    with pytest.raises(Cancelled):
+        demo.generate(db, customers=50, seed=4, progress=_CancelAt(when))
+    with db.read() as s:
+        assert s.scalar(select(func.count(Customer.id))) == 0
+        assert s.scalar(select(func.count()).select_from(CustomerSearch)) == 0
+    assert not multiprocessing.active_children()
+    assert not list(Path(db.engine.url.database).parent.glob("crm-search-*"))
+    demo.generate(db, customers=5, seed=4)  # the search index and its triggers are back
+    admin = Ctx(db, users.actor_by_name(db, None))
+    assert customer_query.count(admin, CustomerFilter(search="有限")) + customer_query.count(
+        admin, CustomerFilter(search="c0")) > 0
+    _integrity_check(db)
+
+
+def test_rows_in_sqlite_form_are_what_sqlalchemy_would_bind(db):
+    """The SQLite loader skips SQLAlchemy's conversions: its rows must be what they give."""
+    from sqlalchemy import create_engine
+
+    dialect = create_engine("sqlite://").dialect
+    now = datetime(2026, 5, 6, 7, 8, 9)
+    made = {}
+    for form in (demo_rows.PYTHON_FORM, demo_rows.SQLITE_FORM):
+        pools = demo_rows.Pools(random.Random(11), ["制造业"])
+        made[form] = demo_rows.batch(pools, 1, [f"C{k:03d}" for k in range(60)], [2, None], 1, now, form=form)
+    tables = (Customer, Contact, StatusChange, CustomerSearch)
+    columns = (demo_rows.CUSTOMER_COLUMNS, demo_rows.CONTACT_COLUMNS, demo_rows.HISTORY_COLUMNS,
+               demo_rows.DOCUMENT_COLUMNS)
+    for model, cols, python_rows, sqlite_rows in zip(tables, columns, made[demo_rows.PYTHON_FORM],
+                                                     made[demo_rows.SQLITE_FORM], strict=True):
+        procs = [model.__table__.c[c].type._cached_bind_processor(dialect) for c in cols]
+        bound = [tuple(v if v is None or p is None else p(v) for v, p in zip(row, procs, strict=True))
+                 for row in python_rows]
+        assert bound == sqlite_rows, model.__tablename__
+    assert any(r[19] is not None for r in made[demo_rows.PYTHON_FORM][0])  # money was among them

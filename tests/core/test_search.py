@@ -73,6 +73,13 @@ def test_landline_and_contact_phones(team, archive):
     assert find(mgr, "99999") == set()
 
 
+@pytest.mark.parametrize("query", ["010-6480 5447", "01064805447", "+86 10 6480 5447", "6480-5447", "(010)6480"])
+def test_beijing_landline_with_or_without_its_trunk_zero(team, query):
+    mgr = team["manager"]
+    customers.create_customer(mgr, {"name": "北京腾飞建材有限公司", "phone": "010-6480 5447"}, allow_duplicates=True)
+    assert find(mgr, query) == {"北京腾飞建材有限公司"}
+
+
 def test_email_fragments(team, archive):
     mgr = team["manager"]
     assert find(mgr, "zhang.san@") == {"张三"}

@@ -77,3 +77,26 @@ def test_backup_and_restore_round_trip(tmp_path):
     db.dispose()
     assert not Path(f"{tmp_path / 'crm.sqlite3'}-wal").exists()
     assert not Path(f"{tmp_path / 'crm.sqlite3'}-shm").exists()
+
+
+def test_upgrade_rewrites_the_search_text_of_beijing_landlines(tmp_path):
+    """Before 0005 a +86 10 landline was indexed without its trunk 0."""
+    path = tmp_path / "crm.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    schema.upgrade(db.engine, "0004")
+    with db.engine.begin() as conn:
+        for cid, code, phone in ((1, "C001", "+861064805447"), (2, "C002", "+862162345678")):
+            conn.execute(text("INSERT INTO customers (id, code, name, name_norm, kind, status, status_since, "
+                              "grade_pinned, phone, created_at, version) VALUES (:id, :code, '腾飞建材', '腾飞建材', "
+                              "'enterprise', 'potential', '2024-01-01 00:00:00', 0, :phone, '2024-01-01 00:00:00', 1)"),
+                         {"id": cid, "code": code, "phone": phone})
+            old_doc = f"{code.lower()} 腾 飞 建 材 {phone[3:]}"  # the old builder dropped Beijing's 0
+            conn.execute(text("INSERT INTO customer_search (customer_id, doc) VALUES (:id, :doc)"),
+                         {"id": cid, "doc": old_doc})
+    db.dispose()
+    opened = open_database(f"sqlite:///{path}")
+    with opened.db.read() as s:
+        docs = dict(s.execute(text("SELECT customer_id, doc FROM customer_search")).all())
+    assert "01064805447" in docs[1]
+    assert docs[2].startswith("c002 腾 飞 建 材 2162345678")  # not touched: nothing was wrong with it
+    opened.db.dispose()

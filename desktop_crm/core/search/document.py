@@ -39,13 +39,14 @@ def spaced(text: str | None) -> str:
 
 def phone_digits(text: str | None) -> str:
     """Digits of a phone number in national form: +86 dropped, a landline keeps its leading 0
-    (+86 21 1234 5678 → 02112345678), so fragments typed either way match."""
+    (+86 21 1234 5678 → 02112345678, Beijing's +86 10 … → 010…), so fragments typed either
+    way match. After +86 only a mobile (11 digits from 1) has no trunk 0."""
     if not text:
         return ""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
     if digits.startswith("86") and len(digits) > 11:
         digits = digits[2:]
-        if not digits.startswith(("0", "1")):
+        if not digits.startswith("0") and not (len(digits) == 11 and digits.startswith("1")):
             digits = "0" + digits
     return digits
 

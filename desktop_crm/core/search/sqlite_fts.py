@@ -23,6 +23,7 @@ backend is used.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import weakref
@@ -46,6 +47,7 @@ MIN_TRIGRAM = (3, 34, 0)
 _OPEN, _CLOSE, _POOL, _DIGIT0 = 0xE000, 0xE001, 0xE00F, 0xE010
 
 
+@functools.lru_cache(maxsize=4096)  # a bulk load asks for the same few owners' tokens a million times
 def scope_token(owner_id: int | None) -> str:
     inner = chr(_POOL) if owner_id is None else "".join(chr(_DIGIT0 + int(d)) for d in str(int(owner_id)))
     return chr(_OPEN) + inner + chr(_CLOSE)
@@ -68,12 +70,14 @@ def _text_sql(doc: str) -> str:
     return f"CASE instr({doc}, char({_OPEN})) WHEN 0 THEN {doc} ELSE rtrim(substr({doc}, 1, instr({doc}, char({_OPEN})) - 1)) END"
 
 
-_DDL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5(doc, content='customer_search', "
-    "content_rowid='customer_id', tokenize='unicode61 remove_diacritics 0', prefix='1 2')",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAM} USING fts5(doc, content='customer_search', "
-    "content_rowid='customer_id', tokenize='trigram', detail=full)",
-]
+# each index's own options; a side build (search.sqlite_fts_side) makes the same index
+OPTIONS = {
+    WORDS: "tokenize='unicode61 remove_diacritics 0', prefix='1 2'",
+    TRIGRAM: "tokenize='trigram', detail=full",
+}
+SHADOWS = ("_data", "_idx", "_docsize", "_config")  # an FTS5 index's own tables (its content is ours)
+_DDL = [f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(doc, content='customer_search', "
+        f"content_rowid='customer_id', {options})" for name, options in OPTIONS.items()]
 _TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ai AFTER INSERT ON customer_search BEGIN
         INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, new.doc);
@@ -145,6 +149,27 @@ def create(conn: Connection, *, documents_scoped: bool = False) -> None:
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+
+
+def graft(conn: Connection, built: dict[str, str]) -> None:
+    """Create the indexes and triggers from indexes built elsewhere over the present documents
+    (`built`: index name -> SQLite file holding a table of that name with the same OPTIONS):
+    their shadow tables are copied in, inside the caller's transaction (a second connection
+    reads them: an attached file could not be detached before the commit)."""
+    drop(conn)
+    for ddl in _DDL + _TRIGGERS:
+        conn.exec_driver_sql(ddl)
+    for name, path in built.items():
+        side = sqlite3.connect(path)
+        try:
+            for shadow in SHADOWS:
+                conn.exec_driver_sql(f"DELETE FROM {name}{shadow}")
+                rows = side.execute(f"SELECT * FROM {name}{shadow}")
+                insert = f"INSERT INTO {name}{shadow} VALUES ({', '.join('?' * len(rows.description))})"
+                while chunk := rows.fetchmany(5000):
+                    conn.exec_driver_sql(insert, chunk)
+        finally:
+            side.close()
 
 
 def drop(conn: Connection) -> None:

@@ -1,0 +1,48 @@
+"""`desktop-crm demo --customers N` on a new SQLite file (target: 1,000,000 in ≤ 180 s), timed
+as the whole command (process start → exit), with the loader's own split and peak memory.
+
+    python bench/bench_demo.py [--customers 1000000] [--dir FOLDER] [--keep]
+
+The split is printed by the command itself when DESKTOP_CRM_DEMO_TIMES is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--customers", type=int, default=1_000_000)
+    p.add_argument("--dir", help="folder for the database (default: a new temporary folder)")
+    p.add_argument("--keep", action="store_true", help="keep the database")
+    args = p.parse_args()
+    folder = tempfile.mkdtemp(dir=args.dir)
+    db = os.path.join(folder, "demo.sqlite3")
+    cmd = [sys.executable, "-m", "desktop_crm", "--db", f"sqlite:///{db}", "demo", "--customers", str(args.customers)]
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "DESKTOP_CRM_DEMO_TIMES": "1"})
+    wall = time.perf_counter() - t
+    if out.returncode:
+        sys.exit(out.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"demo --customers {args.customers}: {wall:.1f} s wall (target ≤ 180 s for 1,000,000), "
+          f"largest process peak {peak:.0f} MB, file {os.path.getsize(db) / 2**20:.0f} MB")
+    for line in out.stderr.splitlines():
+        if line.startswith("demo times:"):
+            print(" ", line)
+    if args.keep:
+        print("kept:", db)
+    else:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
