@@ -19,6 +19,7 @@ from itertools import accumulate
 from desktop_crm.core import demo_words as W
 from desktop_crm.core.models.types import Money
 from desktop_crm.core.rules.validation import normalize_name
+from desktop_crm.core.search.document import sections
 from desktop_crm.core.search.pinyin import pinyin_forms
 
 SOURCES = ["door_to_door", "exhibition", "club", "relatives", "directory", "consultant", "agent", "referral",
@@ -166,9 +167,9 @@ def batch(p: Pools, first_id: int, codes: list[str], owners: list, admin_id: int
             pys += [cfull, cinit]
             digits += [cmob[3:], phone_national(cphone)]
             mails.append(cmail)
-        # the same text as search.document.assemble gives for these values
-        parts = [code.lower(), *names, *pys, *digits, *mails]
-        docs.append((cid, with_scope(" ".join(dict.fromkeys(x for x in parts if x)), owner)))
+        # the same text as search.document.assemble gives for these values (demo names are all Chinese)
+        rest = dict.fromkeys(x for x in (code.lower(), *pys, *digits, *mails) if x)
+        docs.append((cid, with_scope(sections(dict.fromkeys(names), rest), owner)))
     return cust, cont, hist, docs
 
 

@@ -264,6 +264,40 @@ def test_sqlite_uses_fts5_indexes(db, team, archive):
 
 
 @pytest.mark.sqlite_only
+def test_each_index_reads_only_its_part_of_the_documents(db, team, archive):
+    mgr = team["manager"]
+    customers.create_customer(mgr, {"name": "Apple贸易(上海)有限公司"}, allow_duplicates=True)
+    tri = sqlite_fts.TRIGRAM
+
+    def count_in(index: str, query: str) -> int:
+        with db.engine.connect() as conn:
+            return conn.exec_driver_sql(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (query,)).scalar()
+
+    def trigram_count(query: str) -> int:
+        return count_in(tri, query)
+
+    assert trigram_count('"迅 捷 物"') == 0 and trigram_count('"xunjie"') == 1  # no Chinese in it
+    # the word index holds words' first two characters, all a 1-2 character term needs
+    assert count_in(sqlite_fts.WORDS, '"zhangsan"') == 0 and count_in(sqlite_fts.WORDS, '"zh"') >= 1
+    assert "张三" in find(mgr, "zh") and "张三" in find(mgr, "z") and "张三" in find(mgr, "zs")
+    assert find(mgr, "ex") == {"张三"}  # zhang.san@example.com: every word of an e-mail
+    assert find(mgr, "迅捷物") == {"上海迅捷物流有限公司"}  # Chinese is the word index's
+    assert find(mgr, "appl") == {"Apple贸易(上海)有限公司"}  # a latin word of a name is still a substring
+    # a database indexed whole (before the view) is re-indexed at start
+    with db.engine.begin() as conn:
+        sqlite_fts.drop(conn)
+        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {tri} USING fts5(doc, content='customer_search', "
+                             "content_rowid='customer_id', tokenize='trigram', detail=full)")
+        conn.exec_driver_sql(f"INSERT INTO {tri}({tri}) VALUES ('rebuild')")
+    assert trigram_count('"迅 捷 物"') == 1
+    sqlite_fts._ready.pop(db.engine, None)
+    search.install(db.engine)
+    assert trigram_count('"迅 捷 物"') == 0 and find(mgr, "appl") == {"Apple贸易(上海)有限公司"}
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(f"INSERT INTO {tri}({tri}, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.sqlite_only
 def test_install_fills_a_new_index_from_existing_documents(db, team, archive):
     with db.engine.begin() as conn:
         sqlite_fts.drop(conn)

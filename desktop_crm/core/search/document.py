@@ -1,10 +1,17 @@
 """The normalised search text of a customer and the normalised form of a query.
 
-A document is plain text, one space between parts: the code, every name with each
-Chinese character standing alone ("上 海 迅 捷"), the pinyin of every name in full and
-as initials, the digits of every phone number and every email address. Spacing out
-Chinese characters lets a word index find Chinese of any length as a phrase of
-characters; the same form is applied to query terms, so a plain LIKE also works.
+A document is plain text, one space between parts: every name with each Chinese
+character standing alone ("上 海 迅 捷"), the first two characters of every word that
+follows (`zh`, `13`), then SECTION, then in full the code, the names' non-Chinese words,
+the pinyin of every name in full and as initials, the digits of every phone number and
+every email address. Spacing out Chinese characters lets a word index find Chinese of any
+length as a phrase of characters; the same form is applied to query terms, so a plain
+LIKE also works.
+
+The SQLite backend indexes the two parts apart: its word index reads the part before
+SECTION (Chinese phrases, and latin or digit terms of 1–2 characters, which only ever
+need a word's first two characters), its trigram index the part after it (substrings of
+3 or more). Neither reads what it never answers, which halves the work of building them.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from collections.abc import Iterable
 from desktop_crm.core.search.pinyin import pinyin_forms
 
 _SPACE = re.compile(r"\s+")
+SECTION = "\x1f"  # a separator to every tokenizer, and nothing a user types
+_WORD = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer cuts it (letters and digits)
 _CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _DIGIT_GAP = re.compile(r"(?<=\d)[\s\-()./]+(?=[\d(])")
 _PHONE_TERM = re.compile(r"[\d\-+()]{3,}")
@@ -53,14 +62,26 @@ def phone_digits(text: str | None) -> str:
 
 def assemble(code: str | None, names: Iterable[str], pinyins: Iterable[tuple[str, str]],
              phones: Iterable[str | None], emails: Iterable[str | None]) -> str:
-    """The document from its parts (bulk loaders pass pinyin they computed themselves)."""
-    parts = [fold(code)]
-    parts += [spaced(n) for n in names if n]
+    """The document from its parts (bulk loaders pass pinyin they computed themselves): the
+    spaced names, SECTION, then the code, the names' non-Chinese words, pinyin, phone digits
+    and e-mails — the part after SECTION is all a substring (trigram) index needs."""
+    spaced_names = [spaced(n) for n in names if n]  # folding made any SECTION in them a space
+    rest = [fold(code)]
+    rest += [w for n in spaced_names for w in n.split() if not has_cjk(w)]
     for full, initials in pinyins:
-        parts += [full, initials]
-    parts += [phone_digits(p) for p in phones if p]
-    parts += [fold(e) for e in emails if e]
-    return " ".join(dict.fromkeys(p for p in parts if p))
+        rest += [full, initials]
+    rest += [phone_digits(p) for p in phones if p]
+    rest += [fold(e) for e in emails if e]
+    return sections(dict.fromkeys(n for n in spaced_names if n), dict.fromkeys(r for r in rest if r))
+
+
+def sections(names: Iterable[str], rest: Iterable[str]) -> str:
+    """The stored layout: spaced names and the short forms of the rest (what a word index
+    reads), SECTION, then the rest in full (what a substring index reads)."""
+    tail = " ".join(rest)
+    words = spaced(tail) if has_cjk(tail) else tail
+    shorts = " ".join(dict.fromkeys(w[:2] for w in _WORD.findall(words)))
+    return f"{' '.join(names)} {shorts} {SECTION} {tail}"
 
 
 def name_pinyin(name: str, *, person: bool) -> tuple[str, str]:

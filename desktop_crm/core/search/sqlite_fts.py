@@ -3,10 +3,14 @@
 * `customer_fts_words` (unicode61 tokenizer, prefix index of 1 and 2 characters):
   Chinese characters are single words in the document (see document.spaced), so a
   Chinese term of any length is a phrase query ("迅 捷"); a short latin or digit
-  term (1–2 characters: `zs`, `13`) is a prefix query ("zs"*).
+  term (1–2 characters: `zs`, `13`) is a prefix query ("zs"*). It reads the part of
+  each document before document.SECTION (names, and the first two characters of
+  every other word) and the scope token, through `customer_search_words_text`.
 * `customer_fts_trigram` (trigram tokenizer, detail=full): latin and digit terms of
   3 or more characters are substrings (`zhangs`, `0013`, `@qq.co`), answered as a
   phrase of trigrams by the index alone — no document is read to re-check a match.
+  It reads only the part of each document after document.SECTION (no Chinese: those
+  terms go to the word index), through the view `customer_search_trigram_text`.
 
 Each document ends with its owner's *scope token* (private-use characters, so nothing
 a user types can match it): a scoped user's search ANDs the tokens of the owners they
@@ -14,7 +18,8 @@ may see, and the index answers "matches within my scope" without touching the
 customers table. A trigger on customers.owner_id keeps the token current whoever
 changes the owner.
 
-Both indexes are external-content tables over `customer_search`, kept in sync by
+Both indexes are external-content tables over `customer_search` (the trigram one through
+the view), kept in sync by
 triggers on that table, so every writer (services, merges, cascading deletes) keeps
 them current. A 1–2 character LIKE or phrase on a trigram table finds nothing
 (SQLite 3.40), hence the word index for short terms. Without FTS5 the generic LIKE
@@ -33,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.search import generic
-from desktop_crm.core.search.document import has_cjk
+from desktop_crm.core.search.document import SECTION, has_cjk
 
 log = logging.getLogger(__name__)
 
@@ -76,22 +81,40 @@ OPTIONS = {
     TRIGRAM: "tokenize='trigram', detail=full",
 }
 SHADOWS = ("_data", "_idx", "_docsize", "_config")  # an FTS5 index's own tables (its content is ours)
-_DDL = [f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(doc, content='customer_search', "
-        f"content_rowid='customer_id', {options})" for name, options in OPTIONS.items()]
+# what each index reads of a document (document.sections), through a view of its own
+VIEWS = {WORDS: "customer_search_words_text", TRIGRAM: "customer_search_trigram_text"}
+
+
+def indexed_sql(name: str, doc: str) -> str:
+    """SQL of the text index `name` reads from the document `doc` (an SQL expression): the word
+    index the part before SECTION plus the scope token, the trigram index the part after it
+    (which ends with the token). instr counts characters, as Python's str does."""
+    section = f"instr({doc}, char({ord(SECTION)}))"
+    if name == WORDS:
+        return f"substr({doc}, 1, {section} - 1) || ' ' || substr({doc}, instr({doc}, char({_OPEN})))"
+    return f"substr({doc}, {section} + 1)"
+
+
+_DDL = [
+    *(f"CREATE VIEW IF NOT EXISTS {view} AS SELECT customer_id, {indexed_sql(name, 'doc')} AS doc "
+      "FROM customer_search" for name, view in VIEWS.items()),
+    *(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(doc, content='{VIEWS[name]}', "
+      f"content_rowid='customer_id', {options})" for name, options in OPTIONS.items()),
+]
 _TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ai AFTER INSERT ON customer_search BEGIN
-        INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, new.doc);
-        INSERT INTO {TRIGRAM}(rowid, doc) VALUES (new.customer_id, new.doc);
+        INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, {indexed_sql(WORDS, "new.doc")});
+        INSERT INTO {TRIGRAM}(rowid, doc) VALUES (new.customer_id, {indexed_sql(TRIGRAM, "new.doc")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS customer_fts_ad AFTER DELETE ON customer_search BEGIN
-        INSERT INTO {WORDS}({WORDS}, rowid, doc) VALUES ('delete', old.customer_id, old.doc);
-        INSERT INTO {TRIGRAM}({TRIGRAM}, rowid, doc) VALUES ('delete', old.customer_id, old.doc);
+        INSERT INTO {WORDS}({WORDS}, rowid, doc) VALUES ('delete', old.customer_id, {indexed_sql(WORDS, "old.doc")});
+        INSERT INTO {TRIGRAM}({TRIGRAM}, rowid, doc) VALUES ('delete', old.customer_id, {indexed_sql(TRIGRAM, "old.doc")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS customer_fts_au AFTER UPDATE ON customer_search BEGIN
-        INSERT INTO {WORDS}({WORDS}, rowid, doc) VALUES ('delete', old.customer_id, old.doc);
-        INSERT INTO {TRIGRAM}({TRIGRAM}, rowid, doc) VALUES ('delete', old.customer_id, old.doc);
-        INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, new.doc);
-        INSERT INTO {TRIGRAM}(rowid, doc) VALUES (new.customer_id, new.doc);
+        INSERT INTO {WORDS}({WORDS}, rowid, doc) VALUES ('delete', old.customer_id, {indexed_sql(WORDS, "old.doc")});
+        INSERT INTO {TRIGRAM}({TRIGRAM}, rowid, doc) VALUES ('delete', old.customer_id, {indexed_sql(TRIGRAM, "old.doc")});
+        INSERT INTO {WORDS}(rowid, doc) VALUES (new.customer_id, {indexed_sql(WORDS, "new.doc")});
+        INSERT INTO {TRIGRAM}(rowid, doc) VALUES (new.customer_id, {indexed_sql(TRIGRAM, "new.doc")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {OWNER_TRIGGER} AFTER UPDATE OF owner_id ON customers
         WHEN old.owner_id IS NOT new.owner_id BEGIN
@@ -99,9 +122,6 @@ _TRIGGERS = [
         WHERE customer_id = new.id;
     END""",
 ]
-_RETOKEN = (f"UPDATE customer_search SET doc = {_text_sql('doc')} || ' ' || "
-            f"{_token_sql('(SELECT owner_id FROM customers WHERE customers.id = customer_search.customer_id)')}")
-
 # engine -> whether the FTS5 tables are in place (decided at install or on first use)
 _ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -128,27 +148,39 @@ def _tables_exist(conn: Connection) -> bool:
 
 
 def _current(conn: Connection) -> bool:
-    """Whether the index is there in its present form (trigram detail=full, scope tokens kept)."""
+    """Whether the index is there in its present form (each index reading its part of the
+    documents, trigram detail=full, scope tokens kept)."""
     rows = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE name IN (?, ?, ?)",
                                      (WORDS, TRIGRAM, OWNER_TRIGGER)).all())
-    return len(rows) == 3 and "detail=full" in (rows[TRIGRAM] or "")
+    return (len(rows) == 3 and "detail=full" in (rows[TRIGRAM] or "")
+            and all(VIEWS[name] in (rows[name] or "") for name in VIEWS))
 
 
 def create(conn: Connection, *, documents_scoped: bool = False) -> None:
     """Create (or bring up to date) the indexes and triggers inside the caller's transaction;
-    a new index is filled from the existing documents, whose scope tokens are rewritten first
-    unless the caller wrote them (`documents_scoped`)."""
+    a new index is filled from the existing documents, which are first written anew in the
+    present layout with their scope tokens unless the caller just wrote them so
+    (`documents_scoped`)."""
     if _current(conn):
         return
     drop(conn)
     if not documents_scoped:
-        conn.exec_driver_sql(_RETOKEN)
+        _rewrite_documents(conn)
     for ddl in _DDL + _TRIGGERS:
         conn.exec_driver_sql(ddl)
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+
+
+def _rewrite_documents(conn: Connection) -> None:
+    from desktop_crm.core import search  # the package imports this module
+    from desktop_crm.core.models import Customer
+
+    with Session(bind=conn) as session:
+        search.reindex(session, session.scalars(select(Customer.id)).all())
+        session.flush()
 
 
 def graft(conn: Connection, built: dict[str, str]) -> None:
@@ -178,6 +210,8 @@ def drop(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trig}")
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    for view in VIEWS.values():
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
 
 
 def install(engine: Engine) -> None:

@@ -19,20 +19,22 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 
-from desktop_crm.core.search.sqlite_fts import OPTIONS
+from desktop_crm.core.search.sqlite_fts import OPTIONS, indexed_sql
 
 
 def _build(name: str, options: str, path: str, docs: multiprocessing.Queue, done: multiprocessing.Queue) -> None:
     """In the side process: index every pickled batch of (customer id, document) from `docs`
-    until None, merge the index into one segment, report (name, error or None) on `done`."""
+    until None (the part of it the index reads, by the same SQL as the database's view), merge
+    the index into one segment, report (name, error or None) on `done`."""
     try:
         con = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
             con.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover if this dies
         con.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(doc, content='', {options})")
         con.execute("BEGIN")
+        insert = f"INSERT INTO {name}(rowid, doc) VALUES (?1, {indexed_sql(name, '?2')})"
         while (batch := docs.get()) is not None:
-            con.executemany(f"INSERT INTO {name}(rowid, doc) VALUES (?, ?)", pickle.loads(batch))
+            con.executemany(insert, pickle.loads(batch))
         con.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
         con.execute("COMMIT")
         con.close()
