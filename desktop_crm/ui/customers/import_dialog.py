@@ -1,4 +1,4 @@
-"""Import customers or contacts from .xlsx/.csv: file, mode, dry run; then the four counts
+"""Import customers, contacts, contracts or opportunities from .xlsx/.xls/.csv: file, mode, dry run; then the four counts
 and a button to save the error workbook. The import runs in the background (ui/tasks)."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class ImportDialog(QDialog):
         for key, label in KIND_LABELS.items():
             self.kind.addItem(_(label), key)
         self.path = QLineEdit()
-        self.path.setPlaceholderText(_("An .xlsx or .csv file"))
+        self.path.setPlaceholderText(_("An .xlsx, .xls or .csv file"))
         browse = QPushButton(_("Browse…"))
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
@@ -84,7 +84,7 @@ class ImportDialog(QDialog):
 
     def browse(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, _("Choose a file to import"), "",
-                                               _("Spreadsheets (*.xlsx *.csv);;All files (*)"))
+                                               _("Spreadsheets (*.xlsx *.xls *.csv);;All files (*)"))
         if path:
             self.path.setText(path)
 
