@@ -186,6 +186,30 @@ def test_a_failed_side_build_falls_back_to_building_in_place(db, monkeypatch, ca
     assert not multiprocessing.active_children()
 
 
+@pytest.mark.sqlite_only
+def test_when_a_side_process_cannot_start_none_is_left_and_the_index_is_built_in_place(db, monkeypatch, caplog):
+    from multiprocessing.context import SpawnProcess
+
+    real_start, started = SpawnProcess.start, []
+
+    def start_once(self):  # noqa: ANN001, ANN202 - the second process fails to start
+        if started:
+            raise OSError("no more processes")
+        started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(SpawnProcess, "start", start_once)
+    monkeypatch.setattr(demo, "BULK", 10)
+    with caplog.at_level(logging.WARNING):
+        demo.generate(db, customers=40, seed=4)
+    assert "no more processes" in caplog.text and started
+    assert not started[0].is_alive() and not multiprocessing.active_children()
+    _integrity_check(db)
+    admin = Ctx(db, users.actor_by_name(db, None))
+    assert customer_query.count(admin, CustomerFilter(search="有限")) > 0
+    assert not list(Path(db.engine.url.database).parent.glob("crm-search-*"))
+
+
 class _CancelAt:
     """Asks to cancel at the check after the first step whose message has `text`."""
 

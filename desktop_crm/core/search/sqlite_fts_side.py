@@ -56,13 +56,17 @@ class SideBuild:
         ctx = multiprocessing.get_context("spawn")  # a fork would copy the loader's open connection
         self._done = ctx.Queue()
         self._workers: dict[str, tuple[multiprocessing.Process, multiprocessing.Queue, str]] = {}
-        for name, options in OPTIONS.items():
-            path = os.path.join(self.folder, f"{name}.sqlite3")
-            docs = ctx.Queue()
-            proc = ctx.Process(target=_build, args=(name, options, path, docs, self._done),
-                               name=f"crm-{name}", daemon=True)
-            proc.start()
-            self._workers[name] = (proc, docs, path)
+        try:
+            for name, options in OPTIONS.items():
+                path = os.path.join(self.folder, f"{name}.sqlite3")
+                docs = ctx.Queue()
+                proc = ctx.Process(target=_build, args=(name, options, path, docs, self._done),
+                                   name=f"crm-{name}", daemon=True)
+                self._workers[name] = (proc, docs, path)
+                proc.start()
+        except BaseException:
+            self.close()  # no process left waiting for documents that will never come
+            raise
 
     def __enter__(self) -> SideBuild:
         return self
@@ -98,9 +102,10 @@ class SideBuild:
 
     def close(self) -> None:
         for proc, q, _path in self._workers.values():
-            if proc.is_alive():
-                proc.terminate()
-            proc.join(timeout=10)
+            if proc.pid is not None:  # started
+                if proc.is_alive():
+                    proc.terminate()
+                proc.join(timeout=10)
             q.cancel_join_thread()  # batches never read must not hold up the loader's exit
             q.close()
         self._done.close()
