@@ -286,13 +286,13 @@ def _create_indexes(conn, ddl: list[str], progress, side: SideBuild | None) -> N
         conn.exec_driver_sql(sql)
         TIMES["indexes"] += time.perf_counter() - t
     message = _("building the search index")
-    prog.check(progress, 0, None, message)
+    prog.check(progress, 0, 0, message)
     t = time.perf_counter()
     fts = search.backend_for("sqlite")
     try:
         if side is None:
             raise SideBuildFailed("no side processes")
-        built = side.finish(lambda: prog.check(progress, 0, None, message))
+        built = side.finish(lambda: prog.check(progress, 0, 0, message))
         TIMES["search index wait"] += time.perf_counter() - t
         t = time.perf_counter()
         fts.graft(conn, built)

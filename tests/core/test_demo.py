@@ -146,9 +146,20 @@ def _integrity_check(db) -> None:  # noqa: ANN001
 @pytest.mark.sqlite_only
 def test_bulk_load_grafts_the_search_indexes_built_aside(db, monkeypatch, caplog):
     monkeypatch.setattr(demo, "BULK", 10)
+    steps = []
+
+    class Recorder:
+        def step(self, done, total=None, message=""):  # noqa: ANN001, ANN202
+            steps.append((done, total, message))
+
+        def cancelled(self) -> bool:
+            return False
+
     with caplog.at_level(logging.WARNING):
-        demo.generate(db, customers=400, seed=4)
+        demo.generate(db, customers=400, seed=4, progress=Recorder())
     assert "built in process" not in caplog.text  # the side processes did the work
+    waiting = [total for _done, total, message in steps if "search index" in message]
+    assert waiting and set(waiting) == {0}  # no fraction to show: a busy bar, not "0 %"
     _integrity_check(db)  # every document is in both indexes, and nothing else
     with db.read() as s:
         name, mobile = s.execute(select(Customer.name, Customer.mobile).where(Customer.id == 7)).one()
