@@ -288,16 +288,18 @@ def _create_indexes(conn, ddl: list[str], progress, side: SideBuild | None) -> N
     message = _("building the search index")
     prog.check(progress, 0, 0, message)
     t = time.perf_counter()
-    fts = search.backend_for("sqlite")
-    try:
-        if side is None:
-            raise SideBuildFailed("no side processes")
-        built = side.finish(lambda: prog.check(progress, 0, 0, message))
+    built = None
+    if side is not None:  # (None: _side_build said why)
+        try:
+            built = side.finish(lambda: prog.check(progress, 0, 0, message))
+        except SideBuildFailed as exc:
+            log.warning("search index built in process: %s", exc)
         TIMES["search index wait"] += time.perf_counter() - t
         t = time.perf_counter()
+    fts = search.backend_for("sqlite")
+    if built is not None:
         fts.graft(conn, built)
-    except SideBuildFailed as exc:
-        log.warning("search index built in process: %s", exc)
+    else:
         fts.create(conn, documents_scoped=True)
     TIMES["search index"] += time.perf_counter() - t
     # planner statistics from a sample: without them a sales rep's search walks the wrong index

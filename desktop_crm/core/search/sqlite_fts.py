@@ -18,8 +18,8 @@ may see, and the index answers "matches within my scope" without touching the
 customers table. A trigger on customers.owner_id keeps the token current whoever
 changes the owner.
 
-Both indexes are external-content tables over `customer_search` (the trigram one through
-the view), kept in sync by
+Both indexes are external-content tables over `customer_search` (each through the view
+of its part), kept in sync by
 triggers on that table, so every writer (services, merges, cascading deletes) keeps
 them current. A 1–2 character LIKE or phrase on a trigram table finds nothing
 (SQLite 3.40), hence the word index for short terms. Without FTS5 the generic LIKE
@@ -141,12 +141,6 @@ def fts5_available() -> bool:
     return True
 
 
-def _tables_exist(conn: Connection) -> bool:
-    names = {r[0] for r in conn.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE name IN (?, ?)", (WORDS, TRIGRAM))}
-    return names == {WORDS, TRIGRAM}
-
-
 def _current(conn: Connection) -> bool:
     """Whether the index is there in its present form (each index reading its part of the
     documents, trigram detail=full, scope tokens kept)."""
@@ -166,12 +160,17 @@ def create(conn: Connection, *, documents_scoped: bool = False) -> None:
     drop(conn)
     if not documents_scoped:
         _rewrite_documents(conn)
-    for ddl in _DDL + _TRIGGERS:
-        conn.exec_driver_sql(ddl)
+    _define(conn)
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
     for name in (WORDS, TRIGRAM):
         conn.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+
+
+def _define(conn: Connection) -> None:
+    """Views, empty indexes and triggers (after `drop`)."""
+    for ddl in _DDL + _TRIGGERS:
+        conn.exec_driver_sql(ddl)
 
 
 def _rewrite_documents(conn: Connection) -> None:
@@ -189,8 +188,7 @@ def graft(conn: Connection, built: dict[str, str]) -> None:
     their shadow tables are copied in, inside the caller's transaction (a second connection
     reads them: an attached file could not be detached before the commit)."""
     drop(conn)
-    for ddl in _DDL + _TRIGGERS:
-        conn.exec_driver_sql(ddl)
+    _define(conn)
     for name, path in built.items():
         side = sqlite3.connect(path)
         try:
