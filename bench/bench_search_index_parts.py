@@ -12,7 +12,8 @@ import sqlite3
 import time
 from datetime import datetime
 
-from desktop_crm.core import demo_rows
+from desktop_crm.core.demo import people
+from desktop_crm.core.demo.forms import SQLITE_FORM, empty_rows
 from desktop_crm.core.search import sqlite_fts
 
 
@@ -20,12 +21,14 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--documents", type=int, default=200_000)
     n = p.parse_args().documents
-    pools = demo_rows.Pools(random.Random(1), ["制造业", "零售", "物流"])
+    pools = people.Pools(random.Random(1), ["制造业", "零售", "物流"])
     docs: list[tuple[int, str]] = []
     for off in range(0, n, 20_000):
         codes = [f"C{k:07d}" for k in range(off, min(n, off + 20_000))]
-        docs += demo_rows.batch(pools, off + 1, codes, [2, 3, 4, None], 1, datetime(2026, 1, 1),
-                                sqlite_fts.with_scope, demo_rows.SQLITE_FORM)[3]
+        rows = empty_rows()
+        people.batch(pools, off + 1, 3 * off + 1, codes, [2, 3, 4, None], 1, datetime(2026, 1, 1), rows,
+                     with_scope=sqlite_fts.with_scope, form=SQLITE_FORM)
+        docs += rows["customer_search"]
     for name, options in sqlite_fts.OPTIONS.items():
         for label, text in (("whole document", "?2"), ("its part", sqlite_fts.indexed_sql(name, "?2"))):
             con = sqlite3.connect(":memory:", isolation_level=None)

@@ -4,8 +4,13 @@ CRM_TEST_DATABASE_URL is set), users of every role, and one offscreen QApplicati
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the user data and config folders (logs, backups, config.json) of the tests: never the tester's own
+_HOME = tempfile.mkdtemp(prefix="crm-tests-home-")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402

@@ -14,23 +14,23 @@ MAX_LINES = 20
 def register(sub: argparse._SubParsersAction) -> None:
     from desktop_crm.core.importing.spec import MODES, spec_names
 
-    imp = sub.add_parser("import", help="import customers, contacts … from .xlsx, .xls or .csv")
-    imp.add_argument("target", choices=spec_names(), help="what the file holds")
-    imp.add_argument("file", help=".xlsx, .xls or .csv (UTF-8 or GB18030)")
+    imp = sub.add_parser("import", help=_("import customers, contacts … from .xlsx, .xls or .csv"))
+    imp.add_argument("target", choices=spec_names(), help=_("what the file holds"))
+    imp.add_argument("file", help=_(".xlsx, .xls or .csv (UTF-8 or GB18030)"))
     imp.add_argument("--mode", choices=MODES, default="create",
-                     help="create (existing rows skipped), update (match by code) or upsert")
-    imp.add_argument("--dry-run", action="store_true", help="check and count only; save nothing")
-    imp.add_argument("--errors", metavar="OUT.xlsx", help="write the failed rows with their reasons here")
+                     help=_("create (existing rows skipped), update (match by code) or upsert"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check and count only; save nothing"))
+    imp.add_argument("--errors", metavar="OUT.xlsx", help=_("write the failed rows with their reasons here"))
     imp.set_defaults(func=cmd_import)
 
-    exp = sub.add_parser("export", help="export a list")
+    exp = sub.add_parser("export", help=_("export a list"))
     esub = exp.add_subparsers(dest="export_target", metavar="LIST", required=True)
-    ec = esub.add_parser("customers", help="export the customer list to .xlsx or .csv")
-    ec.add_argument("out", metavar="OUT", help="OUT.xlsx or OUT.csv")
+    ec = esub.add_parser("customers", help=_("export the customer list to .xlsx or .csv"))
+    ec.add_argument("out", metavar="OUT", help=_("OUT.xlsx or OUT.csv"))
     from desktop_crm.cli.customers import add_filter_args
 
     add_filter_args(ec)
-    ec.add_argument("--columns", help="comma-separated field keys (default: the list's default columns)")
+    ec.add_argument("--columns", help=_("comma-separated field keys (default: the list's default columns)"))
     ec.set_defaults(func=cmd_export_customers)
 
 

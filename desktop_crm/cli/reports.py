@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.core.i18n import _
 from desktop_crm.core.reporting.builders import pack, registry
 from desktop_crm.core.reporting.builders.params import PRESETS, ReportParams, parse_amount, preset
 from desktop_crm.core.rules.parsing import parse_date
@@ -15,21 +16,21 @@ from desktop_crm.core.rules.parsing import parse_date
 def register(sub: argparse._SubParsersAction) -> None:
     names = [*registry.REPORTS, "pack"]
     p = sub.add_parser(
-        "report", help="reports: " + " ".join(names),
-        description="Compute a report and write it to .xlsx, .pdf, .csv or .json; "
-                    "`report pack --month YYYY-MM --out FILE.pdf|.xlsx` writes the monthly pack.")
+        "report", help=_("reports: ") + " ".join(names),
+        description=_("Compute a report and write it to .xlsx, .pdf, .csv or .json; "
+                      "`report pack --month YYYY-MM --out FILE.pdf|.xlsx` writes the monthly pack."))
     p.add_argument("name", choices=names, metavar="NAME", help=" | ".join(names))
-    p.add_argument("--from", dest="date_from", help="first day of the period (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="last day of the period (YYYY-MM-DD)")
-    p.add_argument("--period", choices=[k for k, _l in PRESETS], help="a period preset instead of --from/--to")
-    p.add_argument("--scope", default="all", help="all | department:NAME | owner:USER | category:NAME")
-    p.add_argument("--by", help="composition: category | kind | status | grade | source | region")
-    p.add_argument("--years", type=int, help="seasonal: N full calendar years back from the period's end")
-    p.add_argument("--target", help="seasonal: the annual target amount")
-    p.add_argument("--month", help="pack: the month, YYYY-MM")
-    p.add_argument("--reports", help="pack: comma-separated report names (default: the remembered set)")
-    p.add_argument("--remember", action="store_true", help="pack: remember --reports as the pack's set")
-    p.add_argument("--out", required=True, help="output file: .xlsx, .pdf, .csv or .json (pack: .pdf or .xlsx)")
+    p.add_argument("--from", dest="date_from", help=_("first day of the period (YYYY-MM-DD)"))
+    p.add_argument("--to", dest="date_to", help=_("last day of the period (YYYY-MM-DD)"))
+    p.add_argument("--period", choices=[k for k, _l in PRESETS], help=_("a period preset instead of --from/--to"))
+    p.add_argument("--scope", default="all", help=_("all | department:NAME | owner:USER | category:NAME"))
+    p.add_argument("--by", help=_("composition: category | kind | status | grade | source | region"))
+    p.add_argument("--years", type=int, help=_("seasonal: N full calendar years back from the period's end"))
+    p.add_argument("--target", help=_("seasonal: the annual target amount"))
+    p.add_argument("--month", help=_("pack: the month, YYYY-MM"))
+    p.add_argument("--reports", help=_("pack: comma-separated report names (default: the remembered set)"))
+    p.add_argument("--remember", action="store_true", help=_("pack: remember --reports as the pack's set"))
+    p.add_argument("--out", required=True, help=_("output file: .xlsx, .pdf, .csv or .json (pack: .pdf or .xlsx)"))
     p.set_defaults(func=cmd_report)
 
 

@@ -14,16 +14,16 @@ from desktop_crm.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    b = sub.add_parser("backup", help="write a checked backup of the database")
-    b.add_argument("--out", metavar="FILE", help="where to write it (default: the backups folder)")
+    b = sub.add_parser("backup", help=_("write a checked backup of the database"))
+    b.add_argument("--out", metavar="FILE", help=_("where to write it (default: the backups folder)"))
     b.set_defaults(func=cmd_backup)
-    r = sub.add_parser("restore", help="replace the database by a backup (the replaced data is kept)")
-    r.add_argument("file", metavar="FILE", help="a backup (.sqlite3 or .crmarchive)")
+    r = sub.add_parser("restore", help=_("replace the database by a backup (the replaced data is kept)"))
+    r.add_argument("file", metavar="FILE", help=_("a backup (.sqlite3 or .crmarchive)"))
     r.set_defaults(func=cmd_restore)
-    c = sub.add_parser("check", help="check integrity, foreign keys and the audit-log chain")
-    c.add_argument("file", metavar="BACKUP-FILE", nargs="?", help="check this backup file instead")
+    c = sub.add_parser("check", help=_("check integrity, foreign keys and the audit-log chain"))
+    c.add_argument("file", metavar="BACKUP-FILE", nargs="?", help=_("check this backup file instead"))
     c.set_defaults(func=cmd_check)
-    ls = sub.add_parser("backups", help="list the backups")
+    ls = sub.add_parser("backups", help=_("list the backups"))
     ls.set_defaults(func=cmd_list)
 
 

@@ -13,12 +13,12 @@ from desktop_crm.core.services import users
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create the database and the administrator account")
+    p = sub.add_parser("init", help=_("create the database and the administrator account"))
     p.add_argument("--admin-user", default="admin")
     p.add_argument("--admin-password")
     p.set_defaults(func=cmd_init)
-    p = sub.add_parser("demo", help="fill the database with realistic demo data")
-    p.add_argument("--customers", type=int, default=300)
+    p = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
+    p.add_argument("--customers", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_demo)
 

@@ -13,21 +13,21 @@ from desktop_crm.core.services import users
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("user", help="manage users")
+    p = sub.add_parser("user", help=_("manage users"))
     usub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    a = usub.add_parser("add", help="add a user")
+    a = usub.add_parser("add", help=_("add a user"))
     a.add_argument("name")
     a.add_argument("--role", required=True, choices=list(ROLE.keys))
     a.add_argument("--department")
     a.add_argument("--password")
     a.add_argument("--display-name", default="")
     a.set_defaults(func=cmd_add)
-    ls = usub.add_parser("list", help="list users")
+    ls = usub.add_parser("list", help=_("list users"))
     ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ls.set_defaults(func=cmd_list)
-    d = usub.add_parser("deactivate", help="deactivate a user, handing their customers over")
+    d = usub.add_parser("deactivate", help=_("deactivate a user, handing their customers over"))
     d.add_argument("name")
-    d.add_argument("--handover-to", required=True, help="a username, or 'pool'")
+    d.add_argument("--handover-to", required=True, help=_("a username, or 'pool'"))
     d.add_argument("--reason", default="")
     d.set_defaults(func=cmd_deactivate)
 

@@ -30,38 +30,38 @@ def _user_id(env, username: str) -> int:  # noqa: ANN001
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    v = sub.add_parser("visit", help="return visits")
+    v = sub.add_parser("visit", help=_("return visits"))
     vsub = v.add_subparsers(dest="visit_command", metavar="ACTION", required=True)
-    plan = vsub.add_parser("plan", help="plan return visits for customers")
+    plan = vsub.add_parser("plan", help=_("plan return visits for customers"))
     plan.add_argument("--customers", nargs="+", required=True, metavar="CODE")
-    plan.add_argument("--due", required=True, help="due date, e.g. 2024-03-05")
-    plan.add_argument("--assignee", help="username (default: yourself)")
+    plan.add_argument("--due", required=True, help=_("due date, e.g. 2024-03-05"))
+    plan.add_argument("--assignee", help=_("username (default: yourself)"))
     plan.add_argument("--purpose", default="old_customer", help=", ".join(VISIT_PURPOSE.keys))
     plan.add_argument("--note", default="")
     plan.set_defaults(func=cmd_plan)
-    done = vsub.add_parser("done", help="record a return visit's result")
+    done = vsub.add_parser("done", help=_("record a return visit's result"))
     done.add_argument("id", type=int)
-    done.add_argument("--score", type=int, required=True, help="satisfaction 1-5")
-    done.add_argument("--feedback", default="", help="tags, comma separated: " + ", ".join(VISIT_FEEDBACK.keys))
+    done.add_argument("--score", type=int, required=True, help=_("satisfaction 1-5"))
+    done.add_argument("--feedback", default="", help=_("tags, comma separated: ") + ", ".join(VISIT_FEEDBACK.keys))
     done.add_argument("--note", default="")
     done.set_defaults(func=cmd_done)
 
-    i = sub.add_parser("interaction", help="interactions (follow-ups)")
+    i = sub.add_parser("interaction", help=_("interactions (follow-ups)"))
     isub = i.add_subparsers(dest="interaction_command", metavar="ACTION", required=True)
-    add = isub.add_parser("add", help="log an interaction with a customer")
+    add = isub.add_parser("add", help=_("log an interaction with a customer"))
     add.add_argument("code")
     add.add_argument("--channel", required=True, help=", ".join(INTERACTION_CHANNEL.keys))
     add.add_argument("--kind", default="follow_up", help=", ".join(INTERACTION_KIND.keys))
     add.add_argument("--summary", required=True)
     add.add_argument("--outcome")
-    add.add_argument("--next", help="next follow-up date")
+    add.add_argument("--next", help=_("next follow-up date"))
     add.set_defaults(func=cmd_interaction_add)
 
-    r = sub.add_parser("reminders", help="what is due: follow-ups, visits, birthdays, care")
+    r = sub.add_parser("reminders", help=_("what is due: follow-ups, visits, birthdays, care"))
     r.add_argument("--user", "--for", dest="for_user", metavar="USER",
-                   help="whose reminders (default: the acting user); given after the command it does not change "
-                        "who acts")
-    r.add_argument("--date", help="as of this date (default: today)")
+                   help=_("whose reminders (default: the acting user); given after the command it does not "
+                          "change who acts"))
+    r.add_argument("--date", help=_("as of this date (default: today)"))
     r.add_argument("--format", choices=["table", "json", "csv"], default="table")
     r.set_defaults(func=cmd_reminders)
 

@@ -112,6 +112,16 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @staticmethod
+    def display_url(url: str) -> str:
+        """The URL to show a person: the password masked."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(url).render_as_string(hide_password=True)
+        except Exception:  # noqa: BLE001 - a plain path is shown as it is
+            return url
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit: rolled back at the end, never blocks writers."""

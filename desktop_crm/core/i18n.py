@@ -99,6 +99,11 @@ def _(message: str) -> str:
     return _catalog.get(message, message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for `n` (the English forms are the keys; Chinese has one form)."""
+    return gettext(singular if n == 1 else plural)
+
+
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now (module-level tables)."""
     return message

@@ -9,12 +9,25 @@ APP_NAME = "DesktopCRM"
 APP_AUTHOR = "DesktopCRM"
 
 
-def resources_dir() -> Path:
-    """The `resources/` folder: beside the package in a checkout, in `_MEIPASS` when frozen."""
+def _bundled(name: str) -> Path:
+    """A folder shipped with the app: in `_MEIPASS` when frozen (PyInstaller), inside the package
+    when installed from a wheel (setup.py maps it there), at the top of the repository in a
+    checkout (also an editable install)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+        return Path(frozen) / name
+    package = Path(__file__).resolve().parents[1]
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+def resources_dir() -> Path:
+    """The `resources/` folder: fonts, translations, phrasebook, questionnaire, import templates."""
+    return _bundled("resources")
+
+
+def user_guide() -> Path:
+    return _bundled("docs") / "user-guide.md"
 
 
 def user_data_dir() -> Path:

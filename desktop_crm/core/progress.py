@@ -28,3 +28,16 @@ def check(progress: Progress | None, done: int, total: int | None = None, messag
     if progress.cancelled():
         raise Cancelled()
     progress.step(done, total, message)
+
+
+class LatestProgress:
+    """Keeps the latest step for another thread to show (a timer reads `latest`)."""
+
+    def __init__(self) -> None:
+        self.latest: tuple[int, int | None, str] | None = None
+
+    def step(self, done: int, total: int | None = None, message: str = "") -> None:
+        self.latest = (done, total, message)  # one assignment: readers see a whole step
+
+    def cancelled(self) -> bool:
+        return False

@@ -33,7 +33,11 @@ class Opener:
         self.url, self.demo = url, demo
         self.result = None
         self.error: BaseException | None = None
+        self.log_file = None  # where an unexpected error's details were written
         self.demo_credentials: tuple[str, str] | None = None
+        from desktop_crm.core.progress import LatestProgress
+
+        self.progress = LatestProgress()  # the first run's demo, shown by the login dialog
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -53,11 +57,18 @@ class Opener:
                 from desktop_crm.core.services import users
 
                 if not users.has_users(self.result.db):
-                    from desktop_crm.core.demo_setup import create_demo_database
+                    from desktop_crm.core.demo.first_run import create_demo_database
 
-                    self.demo_credentials = create_demo_database(self.result.db)
+                    self.progress.step(0, None, "")
+                    self.demo_credentials = create_demo_database(self.result.db, progress=self.progress)
         except BaseException as exc:  # noqa: BLE001 - shown by the login dialog
             self.error = exc
+            from desktop_crm.core.errors import CrmError
+
+            if not isinstance(exc, CrmError):  # unexpected: the details go to the log
+                from desktop_crm.core import logs
+
+                self.log_file = logs.record_unexpected(exc, "opening the database")
         finally:
             self.ready.set()
 
@@ -71,6 +82,9 @@ def run_gui(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Desktop CRM")
     app.setOrganizationName("DesktopCRM")
+    from desktop_crm.ui import error_dialog
+
+    error_dialog.install()  # an unexpected error: a plain dialog and the log, never a silent end
     opener = Opener(args.db, args.demo).start()
     lang = args.lang or _saved_language() or "system"
     i18n.set_language(lang)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
 )
 
@@ -31,6 +32,10 @@ class LoginDialog(QDialog):
         self.info = QLabel(_("Opening the database…"))
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
+        self.busy = QProgressBar()  # the first run's demo business being made
+        self.busy.setObjectName("demo_progress")
+        self.busy.hide()
+        layout.addWidget(self.busy)
         form = QFormLayout()
         self.user = QLineEdit(default_user or "")
         self.user.setObjectName("username")
@@ -64,10 +69,15 @@ class LoginDialog(QDialog):
 
     def _check_ready(self) -> None:
         if not self.opener.ready.is_set():
+            self._show_progress()
             return
         self._poll.stop()
+        self.busy.hide()
         if self.opener.error is not None:
-            self.info.setText(str(self.opener.error))
+            text = str(self.opener.error) or type(self.opener.error).__name__
+            if getattr(self.opener, "log_file", None):
+                text += "\n" + _("Details: {path}").format(path=self.opener.log_file)
+            self.info.setText(text)
             self.info.setStyleSheet("color: #b00020;")
             self.buttons.button(QDialogButtonBox.Ok).setEnabled(False)
             self.adjustSize()  # the whole message (with the way back) must be readable
@@ -99,6 +109,19 @@ class LoginDialog(QDialog):
             self.warning.setStyleSheet("color: #a15c00; font-weight: bold;")
             self.layout().insertWidget(2, self.warning)
             QTimer.singleShot(0, self.adjustSize)
+
+    def _show_progress(self) -> None:
+        latest = getattr(getattr(self.opener, "progress", None), "latest", None)
+        if latest is None:
+            return
+        done, total, message = latest
+        self.busy.show()
+        if total:
+            self.busy.setRange(0, total)
+            self.busy.setValue(done)
+        else:
+            self.busy.setRange(0, 0)  # a busy bar: no fraction to show
+        self.info.setText(_("Creating the demo business: {step}…").format(step=message or _("users")))
 
     def submit(self) -> None:
         self.error.clear()

@@ -259,10 +259,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        from desktop_crm.core.paths import resources_dir
+        from desktop_crm.core.paths import user_guide
 
-        guide = resources_dir().parent / "docs" / "user-guide.md"
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(user_guide())))
 
     # -- geometry -----------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -129,11 +129,16 @@ _active: set[Task] = set()
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Errors meant for the user are shown as they are; anything else without a traceback."""
+    """Errors meant for the user are shown as they are; anything else is logged and shown plainly,
+    with the log file and a "copy details" button (never a traceback)."""
     if isinstance(exc, Cancelled):
         return
-    text = str(exc) if isinstance(exc, CrmError) else _("Something went wrong: {error}").format(error=exc)
-    QMessageBox.warning(parent, _("Desktop CRM"), text)
+    if isinstance(exc, CrmError):
+        QMessageBox.warning(parent, _("Desktop CRM"), str(exc))
+        return
+    from desktop_crm.ui import error_dialog
+
+    error_dialog.report(exc, parent, what="a background task")
 
 
 def run_task(parent: QWidget | None, title: str, fn: Callable[[TaskProgress], object],

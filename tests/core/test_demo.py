@@ -2,15 +2,16 @@
 
 import logging
 import multiprocessing
-import random
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import phonenumbers
 import pytest
 from sqlalchemy import func, select
 
-from desktop_crm.core import demo, demo_rows, search
+from desktop_crm.core import demo, search
+from desktop_crm.core.demo import forms, load, makers
 from desktop_crm.core.errors import Cancelled
 from desktop_crm.core.models import (
     AuditEntry,
@@ -114,7 +115,7 @@ def test_demo_customers_are_found_by_search(db):
 
 @pytest.mark.sqlite_only
 def test_bulk_path_rebuilds_indexes(db, monkeypatch):
-    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(load, "BULK", 10)
     demo.generate(db, customers=30, seed=9)
     admin = Ctx(db, users.actor_by_name(db, None))
     assert customer_query.count(admin, CustomerFilter(search="有限")) > 0
@@ -145,7 +146,7 @@ def _integrity_check(db) -> None:  # noqa: ANN001
 
 @pytest.mark.sqlite_only
 def test_bulk_load_grafts_the_search_indexes_built_aside(db, monkeypatch, caplog):
-    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(load, "BULK", 10)
     steps = []
 
     class Recorder:
@@ -186,7 +187,7 @@ def test_bulk_load_grafts_the_search_indexes_built_aside(db, monkeypatch, caplog
 
 @pytest.mark.sqlite_only
 def test_a_failed_side_build_falls_back_to_building_in_place(db, monkeypatch, caplog):
-    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(load, "BULK", 10)
     monkeypatch.setattr(sqlite_fts_side, "OPTIONS", {sqlite_fts.WORDS: "tokenize='no_such_tokenizer'"})
     with caplog.at_level(logging.WARNING):
         demo.generate(db, customers=60, seed=4)
@@ -210,7 +211,7 @@ def test_when_a_side_process_cannot_start_none_is_left_and_the_index_is_built_in
         real_start(self)
 
     monkeypatch.setattr(SpawnProcess, "start", start_once)
-    monkeypatch.setattr(demo, "BULK", 10)
+    monkeypatch.setattr(load, "BULK", 10)
     with caplog.at_level(logging.WARNING):
         demo.generate(db, customers=40, seed=4)
     assert "no more processes" in caplog.text and started
@@ -237,8 +238,8 @@ class _CancelAt:
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("when", ["customers", "building indexes", "building the search index"])
 def test_cancelling_a_bulk_load_leaves_nothing(db, monkeypatch, when):
-    monkeypatch.setattr(demo, "BULK", 10)
-    monkeypatch.setattr(demo, "BATCH", 20)
+    monkeypatch.setattr(load, "BULK", 10)
+    monkeypatch.setattr(makers, "BATCH", 20)
     with pytest.raises(Cancelled):
         demo.generate(db, customers=50, seed=4, progress=_CancelAt(when))
     with db.read() as s:
@@ -257,19 +258,22 @@ def test_rows_in_sqlite_form_are_what_sqlalchemy_would_bind(db):
     """The SQLite loader skips SQLAlchemy's conversions: its rows must be what they give."""
     from sqlalchemy import create_engine
 
+    from desktop_crm.core.db import Base
+
     dialect = create_engine("sqlite://").dialect
     now = datetime(2026, 5, 6, 7, 8, 9)
+    ctx, _pw, _made = demo.ensure_users(db)
     made = {}
-    for form in (demo_rows.PYTHON_FORM, demo_rows.SQLITE_FORM):
-        pools = demo_rows.Pools(random.Random(11), ["制造业"])
-        made[form] = demo_rows.batch(pools, 1, [f"C{k:03d}" for k in range(60)], [2, None], 1, now, form=form)
-    tables = (Customer, Contact, StatusChange, CustomerSearch)
-    columns = (demo_rows.CUSTOMER_COLUMNS, demo_rows.CONTACT_COLUMNS, demo_rows.HISTORY_COLUMNS,
-               demo_rows.DOCUMENT_COLUMNS)
-    for model, cols, python_rows, sqlite_rows in zip(tables, columns, made[demo_rows.PYTHON_FORM],
-                                                     made[demo_rows.SQLITE_FORM], strict=True):
-        procs = [model.__table__.c[c].type._cached_bind_processor(dialect) for c in cols]
+    for sqlite in (False, True):
+        with db.write() as s:
+            plan = load._plan(s, ctx, 300, 11, now, sqlite)
+        plan = makers.Plan(**{**plan.__dict__, "code_start": 1})  # the same codes for both forms
+        made[sqlite] = makers.make_batch(plan, 0, lambda doc, owner: doc)
+    checked = set()
+    for table, cols in forms.TABLES.items():
+        procs = [Base.metadata.tables[table].c[c].type._cached_bind_processor(dialect) for c in cols]
         bound = [tuple(v if v is None or p is None else p(v) for v, p in zip(row, procs, strict=True))
-                 for row in python_rows]
-        assert bound == sqlite_rows, model.__tablename__
-    assert any(r[19] is not None for r in made[demo_rows.PYTHON_FORM][0])  # money was among them
+                 for row in made[False][table]]
+        assert bound == made[True][table], table
+        checked |= {type(v) for row in made[False][table] for v in row}
+    assert {datetime, Decimal, bool} <= checked and any(t.__name__ == "date" for t in checked)

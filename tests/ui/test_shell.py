@@ -34,6 +34,31 @@ def test_first_run_creates_the_administrator(qtbot, db_url):
     opener.result.db.dispose()
 
 
+def test_first_run_with_demo_shows_its_progress_and_logs_in_to_a_living_business(qtbot, db_url):
+    opener = Opener(db_url, demo=True).start()
+    dialog = LoginDialog(opener)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    seen = []
+
+    def progress_shown() -> bool:
+        if dialog.busy.isVisible():
+            seen.append(dialog.info.text())
+        return bool(seen)
+
+    qtbot.waitUntil(progress_shown, timeout=20000)
+    assert "demo business" in seen[0]
+    qtbot.waitUntil(lambda: opener.ready.is_set(), timeout=60000)
+    dialog._check_ready()
+    assert not dialog.busy.isVisible() and opener.error is None
+    assert dialog.user.text() == "admin" and dialog.password.text()
+    dialog.submit()
+    from desktop_crm.core.services import dashboard
+
+    assert all(f.value > 0 for f in dashboard.load(dialog.ctx).figures)
+    opener.result.db.dispose()
+
+
 def test_wrong_password_is_refused_with_a_message(qtbot, db_url, admin):
     dialog, opener = _login(qtbot, db_url)
     assert not dialog.first_run

@@ -76,7 +76,10 @@ class SideBuild:
 
     def add(self, docs: list[tuple[int, str]]) -> None:
         """Queue a batch of (customer id, stored document); returns at once."""
-        data = pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once for all processes
+        self.add_pickled(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def add_pickled(self, data: bytes) -> None:
+        """`add` of a batch pickled already (by the process that made it)."""
         for _proc, q, _path in self._workers.values():
             q.put(data)
 

@@ -135,88 +135,92 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
     """Grades, loyalty stages and ABC classes of every customer, stored; one transaction."""
     if not system:
         require_write(ctx.actor)
-    as_of = as_of or date.today()
+    with ctx.db.write() as s:
+        return recompute_in_session(s, ctx, as_of or date.today(), progress=progress)
+
+
+def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) -> RecomputeResult:  # noqa: ANN001, C901
+    """The recompute inside the caller's write transaction (a bulk load grades what it wrote)."""
     t0 = _time.perf_counter()
     timings: dict[str, float] = {}
-    with ctx.db.write() as s:
-        p = read_params(s, as_of)
-        _step(progress, 0, _("Adding up sales…"))
-        conn = s.connection()  # Core rows: no ORM overhead on a million rows
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        agg = {}
-        for cid, sales, cost, nocost, n12, first in conn.execute(aggregate_query(p)):
-            agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)
-        timings["aggregate"] = _time.perf_counter() - t0
-        _step(progress, 1, _("Ranking customers…"))
-        # pass 1 (streamed): only id, code and status, for the two rankings
-        current = [tuple(r) for r in conn.execute(select(Customer.id, Customer.code, Customer.status))]
-        timings["customers"] = _time.perf_counter() - t0
-        basis = p.basis
-        if basis == "profit" and any(v[2] for v in agg.values()):
-            basis = "sales"  # profit only when every order of the window has a cost
-        profit = basis == "profit"
-        zero = (0, 0, 0, 0, None)
+    p = read_params(s, as_of)
+    _step(progress, 0, _("Adding up sales…"))
+    conn = s.connection()  # Core rows: no ORM overhead on a million rows
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    agg = {}
+    for cid, sales, cost, nocost, n12, first in conn.execute(aggregate_query(p)):
+        agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)
+    timings["aggregate"] = _time.perf_counter() - t0
+    _step(progress, 1, _("Ranking customers…"))
+    # pass 1 (streamed): only id, code and status, for the two rankings
+    current = [tuple(r) for r in conn.execute(select(Customer.id, Customer.code, Customer.status))]
+    timings["customers"] = _time.perf_counter() - t0
+    basis = p.basis
+    if basis == "profit" and any(v[2] for v in agg.values()):
+        basis = "sales"  # profit only when every order of the window has a cost
+    profit = basis == "profit"
+    zero = (0, 0, 0, 0, None)
 
-        def value_of(cid: int) -> int:
+    def value_of(cid: int) -> int:
+        a = agg.get(cid, zero)
+        return a[0] - a[1] if profit else a[0]
+
+    # codes are unique, so (value desc, code) is the rules' full order (the id tie-break never decides)
+    active = sorted((-value_of(r[0]), r[1], r[0]) for r in current if r[2] == "active")
+    n = len(active)
+    cut = grade_cutoffs(n, p.grade)
+    ranked: dict[int, int] = {row[2]: rank for rank, row in enumerate(active, 1)}
+    del active
+    abc_of = _abc_classes(current, agg, p.abc)
+    timings["rank"] = _time.perf_counter() - t0
+    _check(progress)
+
+    out_grades, out_loyalty, out_abc = dict.fromkeys(GRADES, 0), dict.fromkeys(STAGES, 0), {"A": 0, "B": 0, "C": 0}
+    pinned = changed = 0
+    changes: list[dict] = []
+    stage_memo: dict[tuple, str] = {}
+    del current
+    stored = select(Customer.id, type_coerce(Customer.grade_pinned, Integer),
+                    type_coerce(Customer.grade_value, BigInteger), Customer.grade, Customer.grade_rank,
+                    Customer.grade_population, Customer.grade_basis, Customer.loyalty, Customer.abc_class)
+    last = 0
+    while True:  # pass 2: id-ordered chunks, each read in full before its changes are written
+        chunk = conn.execute(stored.where(Customer.id > last).order_by(Customer.id).limit(BATCH)).all()
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        for r in chunk:
+            cid = r[0]
             a = agg.get(cid, zero)
-            return a[0] - a[1] if profit else a[0]
-
-        # codes are unique, so (value desc, code) is the rules' full order (the id tie-break never decides)
-        active = sorted((-value_of(r[0]), r[1], r[0]) for r in current if r[2] == "active")
-        n = len(active)
-        cut = grade_cutoffs(n, p.grade)
-        ranked: dict[int, int] = {row[2]: rank for rank, row in enumerate(active, 1)}
-        del active
-        abc_of = _abc_classes(current, agg, p.abc)
-        timings["rank"] = _time.perf_counter() - t0
-        _check(progress)
-
-        out_grades, out_loyalty, out_abc = dict.fromkeys(GRADES, 0), dict.fromkeys(STAGES, 0), {"A": 0, "B": 0, "C": 0}
-        pinned = changed = 0
-        changes: list[dict] = []
-        stage_memo: dict[tuple, str] = {}
-        del current
-        stored = select(Customer.id, type_coerce(Customer.grade_pinned, Integer),
-                        type_coerce(Customer.grade_value, BigInteger), Customer.grade, Customer.grade_rank,
-                        Customer.grade_population, Customer.grade_basis, Customer.loyalty, Customer.abc_class)
-        last = 0
-        while True:  # pass 2: id-ordered chunks, each read in full before its changes are written
-            chunk = conn.execute(stored.where(Customer.id > last).order_by(Customer.id).limit(BATCH)).all()
-            if not chunk:
-                break
-            last = chunk[-1][0]
-            for r in chunk:
-                cid = r[0]
-                a = agg.get(cid, zero)
-                rank = ranked.get(cid)
-                grade = _grade(rank, cut) if rank is not None else None
-                if r[1]:
-                    pinned += 1
-                    grade = r[3]
-                key = (a[4], a[3])
-                stage = stage_memo.get(key)
-                if stage is None:
-                    stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
-                cls = abc_of.get(cid, "C")
-                v = a[0] - a[1] if profit else a[0]
-                pop = n if rank is not None else None
-                if grade:
-                    out_grades[grade] += 1
-                out_loyalty[stage] += 1
-                out_abc[cls] += 1
-                if (grade, rank, pop, v, basis, stage, cls) != (r[3], r[4], r[5], r[2], r[6], r[7], r[8]):
-                    changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
-                                    "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
-            changed += _write(conn, changes, progress)
-        del ranked, abc_of
-        timings["classify_and_write"] = _time.perf_counter() - t0
-        result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned, changed)
-        settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())
-        audit.record(s, ctx.actor, "grading", None, "recompute",
-                     {"as_of": (None, as_of), "basis": (None, basis), "population": (None, n),
-                      "grades": (None, _counts_text(out_grades)), "changed": (None, changed)},
-                     label=_("Grades, loyalty and ABC"))
+            rank = ranked.get(cid)
+            grade = _grade(rank, cut) if rank is not None else None
+            if r[1]:
+                pinned += 1
+                grade = r[3]
+            key = (a[4], a[3])
+            stage = stage_memo.get(key)
+            if stage is None:
+                stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
+            cls = abc_of.get(cid, "C")
+            v = a[0] - a[1] if profit else a[0]
+            pop = n if rank is not None else None
+            if grade:
+                out_grades[grade] += 1
+            out_loyalty[stage] += 1
+            out_abc[cls] += 1
+            if (grade, rank, pop, v, basis, stage, cls) != (r[3], r[4], r[5], r[2], r[6], r[7], r[8]):
+                changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
+                                "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
+        changed += _write(conn, changes, progress)
+    del ranked, abc_of
+    timings["classify_and_write"] = _time.perf_counter() - t0
+    result = RecomputeResult(p, n, sum(out_loyalty.values()), out_grades, out_loyalty, out_abc, pinned, changed)
+    settings.write(s, ctx, "grades_recomputed_on", as_of.isoformat())
+    audit.record(s, ctx.actor, "grading", None, "recompute",
+                 {"as_of": (None, as_of), "basis": (None, basis), "population": (None, n),
+                  "grades": (None, _counts_text(out_grades)), "changed": (None, changed)},
+                 label=_("Grades, loyalty and ABC"))
     return RecomputeResult(**{**result.__dict__, "seconds": _time.perf_counter() - t0, "timings": timings})
 
 

@@ -71,7 +71,7 @@ def default_questions() -> list[dict]:
     return json.loads((resources_dir() / "questionnaire" / "default.json").read_text(encoding="utf-8"))
 
 
-def _ensure_questions(s: Session) -> None:
+def ensure_questions(s: Session) -> None:
     if s.scalar(select(func.count(VisitQuestion.id))):
         return
     for pos, q in enumerate(default_questions()):
@@ -104,7 +104,7 @@ def save_questions(ctx: Ctx, items: list[dict]) -> None:
 
     require_role(ctx.actor, "manager", _("Only managers edit the questionnaire."))
     with ctx.db.write() as s:
-        _ensure_questions(s)
+        ensure_questions(s)
         existing = {q.key: q for q in s.scalars(select(VisitQuestion))}
         for q in existing.values():
             q.active = False
@@ -206,7 +206,7 @@ def complete_visit(ctx: Ctx, visit_id: int, *, score: int, tags: list[str] | tup
         if v.assignee_id != ctx.actor.id and not s.scalar(
                 select(User.id).where(User.id == v.assignee_id, owner_scope(ctx.actor, User.id))):
             raise PermissionDenied(_("This return visit is assigned to someone else."))
-        _ensure_questions(s)
+        ensure_questions(s)
         texts = {q.key: (q.text_zh if i18n.current_language() == "zh_CN" else q.text_en)
                  for q in s.scalars(select(VisitQuestion))}
         for key, answer in (answers or {}).items():

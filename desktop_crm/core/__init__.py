@@ -1,0 +1,1 @@
+"""The Qt-free core: models, rules, services, search, importing, exporting, reporting."""

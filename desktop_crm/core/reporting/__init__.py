@@ -1,0 +1,1 @@
+"""Reports: the one report model and the builders that compute it."""
