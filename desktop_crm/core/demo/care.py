@@ -16,7 +16,7 @@ from desktop_crm.core.demo.service import Handled
 from desktop_crm.core.demo.staff import Staff
 from desktop_crm.core.demo.trade import Counters, poisson
 
-FOLLOW_UP_RATE = {"potential": 0.08, "target": 0.45, "active": 0.2, "lost": 0.2, "invalid": 0.03}
+FOLLOW_UP_RATE = {"potential": 0.05, "target": 0.4, "active": 0.15, "lost": 0.15, "invalid": 0.02}
 CHANNELS = ["phone"] * 6 + ["wechat"] * 3 + ["visit"] * 2 + ["email", "meeting", "sms"]
 SCORES = list(accumulate([3, 7, 20, 40, 30]))
 PURPOSE_LABEL = {"new_customer": "新客户回访", "old_customer": "老客户回访", "after_sales": "售后回访",

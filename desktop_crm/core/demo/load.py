@@ -13,8 +13,8 @@ processes and grafted in (search.sqlite_fts_side).
 from __future__ import annotations
 
 import logging
+import marshal
 import os
-import pickle
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -123,10 +123,10 @@ def _save_numbers(s: Session, plan: Plan, days: dict[str, int], before: dict[str
 # ------------------------------------------------------------ the load
 
 def _batches(plan: Plan, conn, makers: Makers | None) -> Iterator[tuple[dict[str, list[tuple]], bytes | None]]:  # noqa: ANN001
-    """Each batch's rows, and its search documents pickled when a side process made it."""
+    """Each batch's rows, and its search documents packed when a side process made it."""
     if makers is not None:
         for made in makers:
-            made.rows["customer_search"] = pickle.loads(made.docs)
+            made.rows["customer_search"] = marshal.loads(made.docs)
             yield made.rows, made.docs
         return
     scoped = search.backend_for(conn.dialect.name).with_scope
@@ -149,7 +149,7 @@ def _load(s: Session, plan: Plan, progress, side: SideBuild | None, makers: Make
         rows["complaints"] = number_complaints(rows["complaints"], days)
         if side is not None:
             if docs is not None:
-                side.add_pickled(docs)
+                side.add_packed(docs)
             else:
                 side.add(rows["customer_search"])
         for table, columns in TABLES.items():

@@ -11,8 +11,8 @@ are given by the loader as it writes (`number_complaints`).
 from __future__ import annotations
 
 import contextlib
+import marshal
 import multiprocessing
-import pickle
 import queue
 import random
 from collections.abc import Iterator
@@ -126,22 +126,23 @@ def number_complaints(rows: list[tuple], last_of_day: dict[str, int]) -> list[tu
 
 def _serve(plan: Plan, tasks: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """In a side process: make the batches asked for on `tasks` until None (SQLite documents).
-    The search documents travel pickled apart, so the loader can pass them on to the search
-    index processes as they are."""
+    Rows travel packed (plain values only: the SQLite form), the search documents apart, so the
+    loader can pass them on to the search index processes as they are."""
     from desktop_crm.core.search.sqlite_fts import with_scope
+    from desktop_crm.core.search.sqlite_fts_side import pack
 
     try:
         while (b := tasks.get()) is not None:
             rows = make_batch(plan, b, with_scope)
-            docs = pickle.dumps(rows.pop("customer_search"), protocol=pickle.HIGHEST_PROTOCOL)
-            results.put((b, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), docs, None))
+            docs = pack(rows.pop("customer_search"))
+            results.put((b, pack(rows), docs, None))
     except BaseException as exc:  # noqa: BLE001 - reported to the loader
         results.put((-1, None, None, f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass
 class Made:
-    """A batch from a side process: its rows, and its search documents still pickled."""
+    """A batch from a side process: its rows, and its search documents still packed."""
 
     rows: dict[str, list[tuple]]
     docs: bytes
@@ -192,7 +193,7 @@ class Makers:
                 self._tasks.put(sent)
                 sent += 1
             data, docs = made.pop(want)
-            yield Made(pickle.loads(data), docs)
+            yield Made(marshal.loads(data), docs)
 
     def close(self) -> None:
         for _ in self._procs:

@@ -245,7 +245,7 @@ def batch(p: Pools, first_id: int, first_contact: int, codes: list[str], owners:
         names, pys = [sp], [full, initials]
         digits = [phone_national(phone), mob[3:]]
         mails = [mail]
-        for j in range(pick((1, 2)) if individual else pick((1, 2, 2, 3))):
+        for j in range(pick((1, 1, 2)) if individual else pick((1, 1, 2, 2, 3))):
             cname, csp, cfull, cinit = pick(p.people)
             cmob = mobile()
             cphone = landline(area) if rnd() < 0.2 else None

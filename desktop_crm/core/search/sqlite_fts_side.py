@@ -10,9 +10,9 @@ transaction, so the load still commits all or nothing.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import multiprocessing
 import os
-import pickle
 import queue
 import shutil
 import sqlite3
@@ -23,7 +23,7 @@ from desktop_crm.core.search.sqlite_fts import OPTIONS, indexed_sql
 
 
 def _build(name: str, options: str, path: str, docs: multiprocessing.Queue, done: multiprocessing.Queue) -> None:
-    """In the side process: index every pickled batch of (customer id, document) from `docs`
+    """In the side process: index every batch of (customer id, document) from `docs` (`packed`)
     until None (the part of it the index reads, by the same SQL as the database's view), merge
     the index into one segment, report (name, error or None) on `done`."""
     try:
@@ -34,7 +34,7 @@ def _build(name: str, options: str, path: str, docs: multiprocessing.Queue, done
         con.execute("BEGIN")
         insert = f"INSERT INTO {name}(rowid, doc) VALUES (?1, {indexed_sql(name, '?2')})"
         while (batch := docs.get()) is not None:
-            con.executemany(insert, pickle.loads(batch))
+            con.executemany(insert, marshal.loads(batch))
         con.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
         con.execute("COMMIT")
         con.close()
@@ -45,6 +45,12 @@ def _build(name: str, options: str, path: str, docs: multiprocessing.Queue, done
 
 class SideBuildFailed(RuntimeError):
     pass
+
+
+def pack(rows: object) -> bytes:
+    """Rows of plain values (ints, strings, None in lists and tuples) as bytes for another process:
+    marshal, two to three times faster than pickle for them."""
+    return marshal.dumps(rows)
 
 
 class SideBuild:
@@ -76,10 +82,10 @@ class SideBuild:
 
     def add(self, docs: list[tuple[int, str]]) -> None:
         """Queue a batch of (customer id, stored document); returns at once."""
-        self.add_pickled(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+        self.add_packed(pack(docs))
 
-    def add_pickled(self, data: bytes) -> None:
-        """`add` of a batch pickled already (by the process that made it)."""
+    def add_packed(self, data: bytes) -> None:
+        """`add` of a batch packed already (by the process that made it)."""
         for _proc, q, _path in self._workers.values():
             q.put(data)
 
