@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     have = customer_query.count(admin, CustomerFilter()) if admin else 0
     if have < args.customers:
         t = time.perf_counter()
-        result = demo.generate(db, customers=args.customers - have, seed=args.seed, progress=demo.PrintProgress())
+        result = demo.generate(db, customers=args.customers - have, seed=args.seed, progress=demo.PrintProgress(),
+                               ctx=admin)
         print(f"demo generation of {args.customers - have} customers / {result.contacts} contacts: "
               f"{time.perf_counter() - t:.1f} s  {demo.TIMES}")
         db.dispose()

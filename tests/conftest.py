@@ -45,6 +45,14 @@ def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cli_login(monkeypatch):
+    """The command line logs in like the app: tests act as `admin` with the test password unless they
+    give --user (scripts set these two variables the same way)."""
+    monkeypatch.setenv("DESKTOP_CRM_USER", "admin")
+    monkeypatch.setenv("DESKTOP_CRM_PASSWORD", PASSWORD)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     i18n.set_language("en")
     yield

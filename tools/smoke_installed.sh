@@ -14,6 +14,7 @@ cd "$WORK"
 DB="$WORK/smoke.sqlite3"
 LOG="$WORK/output.txt"
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config"  # a fresh user, nothing of the machine's
+export DESKTOP_CRM_USER=admin DESKTOP_CRM_PASSWORD=smoke-pass-2026  # how a script logs in
 
 run() { "$CRM" --db "$DB" "$@" >>"$LOG" 2>&1 || { cat "$LOG"; echo "smoke: failed: $*" >&2; exit 1; }; }
 

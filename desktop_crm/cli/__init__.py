@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"desktop-crm {__version__}",
                         help=_("show the version and exit"))
     parser.add_argument("--db", help=_("database URL or SQLite file (default: user data folder; env DESKTOP_CRM_DB)"))
-    parser.add_argument("--user", help=_("act as this user (default: the first administrator)"))
+    parser.add_argument("--user", help=_("log in as this user (or DESKTOP_CRM_USER); the password is asked for, "
+                                         "or read from DESKTOP_CRM_PASSWORD"))
     parser.add_argument("--lang", choices=["en", "zh_CN", "system"], help=_("language of messages"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
-from desktop_crm.cli.output import emit
+from desktop_crm.cli.output import add_list_options, check_format, emit
 from desktop_crm.core.enums import COMPLAINT_STATE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.rules.validation import parse_datetime
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--status", action="append", help=_("state key (repeatable)"))
     ls.add_argument("--overdue", action="store_true", help=_("only open complaints past a due time"))
     ls.add_argument("--search", default="", help=_("number, customer, phone, order no or text"))
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_list_options(ls, limit=False)
     ls.set_defaults(func=cmd_list)
     sh = csub.add_parser("show", help=_("a complaint with its timeline"))
     sh.add_argument("number")
@@ -116,6 +116,7 @@ def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         status = [COMPLAINT_STATE.parse(s) for s in args.status or []]
     except ValueError as exc:
         raise CliError(f"--status: {exc}", 2) from None
+    check_format(env.ctx, args.format)
     flt = ComplaintFilter(search=args.search, status=status, overdue=args.overdue)
     if args.format == "table":  # viewing
         rows, offset = [], 0
@@ -132,7 +133,7 @@ def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         d = dict(zip(JSON_COLUMNS, r[2:], strict=True))
         d["overdue"] = bool(d["overdue"])
         out.append(d)
-    emit(out, JSON_COLUMNS if args.format != "table" else TABLE_COLUMNS, args.format, sys.stdout)
+    emit(out, JSON_COLUMNS if args.format != "table" else TABLE_COLUMNS, args.format, sys.stdout, ctx=env.ctx)
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
-from desktop_crm.cli.output import emit
+from desktop_crm.cli.output import add_list_options, check_format, emit
 from desktop_crm.core.enums import CUSTOMER_STATUS
 from desktop_crm.core.i18n import _
 from desktop_crm.core.rules.validation import parse_datetime
@@ -60,8 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     csub = p.add_subparsers(dest="customer_command", metavar="ACTION", required=True)
     ls = csub.add_parser("list", help=_("list customers"))
     add_filter_args(ls)
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    ls.add_argument("--limit", type=int)
+    add_list_options(ls)
     ls.set_defaults(func=cmd_list)
     st = csub.add_parser("set-status", help=_("change a customer's status"))
     st.add_argument("code")
@@ -81,8 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
-    if args.limit is not None and args.limit < 0:
-        raise CliError(_("--limit must be zero or more"), 2)
+    check_format(env.ctx, args.format)
     flt = filter_from_args(env, args)
     rows = []
     for r in customer_query.all_rows(env.ctx, flt, columns=JSON_COLUMNS):
@@ -91,7 +89,7 @@ def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
             break
     cols = JSON_COLUMNS if args.format == "json" else ["code", "name", "kind", "status", "owner", "grade", "mobile",
                                                       "email"]
-    emit(rows, cols, args.format, sys.stdout)
+    emit(rows, cols, args.format, sys.stdout, ctx=env.ctx)
     return 0
 
 

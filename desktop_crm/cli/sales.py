@@ -7,7 +7,7 @@ import json
 import sys
 
 from desktop_crm.cli import CliError
-from desktop_crm.cli.output import emit
+from desktop_crm.cli.output import add_list_options, check_format, emit
 from desktop_crm.core.enums import GRADE, LOYALTY
 from desktop_crm.core.i18n import _
 from desktop_crm.core.rules.parsing import parse_date
@@ -33,8 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--search", default="")
     ls.add_argument("--category", default="")
     ls.add_argument("--unpaid", action="store_true")
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    ls.add_argument("--limit", type=int)
+    add_list_options(ls)
     ls.set_defaults(func=cmd_order_list)
 
     p = sub.add_parser("contract", help=_("contracts"))
@@ -52,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls = csub.add_parser("list", help=_("list contracts"))
     ls.add_argument("--customer")
     ls.add_argument("--ending", action="store_true", help=_("only contracts ending soon"))
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_list_options(ls, limit=False)
     ls.set_defaults(func=cmd_contract_list)
 
     p = sub.add_parser("opportunity", help=_("sales opportunities"))
@@ -70,23 +69,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     mv.add_argument("--reason", default="")
     mv.set_defaults(func=cmd_opportunity_move)
     ls = psub.add_parser("list", help=_("the pipeline"))
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_list_options(ls, limit=False)
     ls.set_defaults(func=cmd_opportunity_list)
 
     rc = sub.add_parser("recompute", help=_("recompute grades, loyalty stages and ABC classes"))
     rc.add_argument("--as-of", dest="as_of", help=_("date (default: today)"))
-    rc.add_argument("--format", choices=["table", "json"], default="table")
+    add_list_options(rc, ("table", "json"), limit=False)
     rc.set_defaults(func=cmd_recompute)
 
     mt = sub.add_parser("metrics", help=_("period metrics (churn, retention, repurchase, complaints, satisfaction)"))
     mt.add_argument("--from", dest="date_from", required=True)
     mt.add_argument("--to", dest="date_to", required=True)
     mt.add_argument("--scope", default="all", help=_("all | owner:USER | department:NAME | category:NAME"))
-    mt.add_argument("--format", choices=["json", "table"], default="json")
+    add_list_options(mt, ("table", "json"), limit=False)
     mt.set_defaults(func=cmd_metrics)
 
 
 def cmd_order_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
+    check_format(env.ctx, args.format)
     cid = customers.id_by_code(env.ctx, args.customer) if args.customer else None
     flt = orders.OrderFilter(search=args.search, date_from=_date(args.date_from, "--from"),
                              date_to=_date(args.date_to, "--to"), customer_id=cid, category=args.category,
@@ -101,7 +101,7 @@ def cmd_order_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         offset += 5000
     if args.limit is not None:
         rows = rows[:args.limit]
-    emit(rows, cols, args.format, sys.stdout)
+    emit(rows, cols, args.format, sys.stdout, ctx=env.ctx)
     return 0
 
 
@@ -120,7 +120,7 @@ def cmd_contract_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
             "status", "ending_soon"]
     rows = [{c: getattr(r, c) for c in cols} for r in contracts.list_contracts(env.ctx, cid,
                                                                               ending_only=args.ending)]
-    emit(rows, cols, args.format, sys.stdout)
+    emit(rows, cols, args.format, sys.stdout, ctx=env.ctx)
     return 0
 
 
@@ -141,7 +141,7 @@ def cmd_opportunity_move(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 def cmd_opportunity_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     cols = ["id", "name", "customer_code", "customer_name", "stage", "amount", "expected_close", "owner", "stale"]
     rows = [{c: getattr(r, c) for c in cols} for r in opportunities.list_opportunities(env.ctx)]
-    emit(rows, cols, args.format, sys.stdout)
+    emit(rows, cols, args.format, sys.stdout, ctx=env.ctx)
     return 0
 
 
@@ -168,13 +168,20 @@ def cmd_recompute(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 
 
 def cmd_metrics(args: argparse.Namespace, env) -> int:  # noqa: ANN001
+    check_format(env.ctx, args.format)
     d0, d1 = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     m = metrics.period_metrics(env.ctx, d0, d1, args.scope)
     data = m.to_json()
     if args.format == "json":
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         print()
-    else:
-        for k, v in data.items():
-            print(f"{k:<32} {v}")
+        return 0
+    for k, v in data.items():  # for a person: rates and shares as percentages, the rest as they are
+        if isinstance(v, float) and k.endswith(("_rate", "_share_ge4")):
+            v = f"{v * 100:.2f} %"
+        elif isinstance(v, float):
+            v = f"{v:.2f}"
+        elif isinstance(v, dict):
+            v = ", ".join(f"{a}={b}" for a, b in v.items())
+        print(f"{k:<32} {'—' if v is None else v}")
     return 0

@@ -8,6 +8,7 @@ import os
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.core.db import Database
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services import users
 
@@ -24,12 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace, env) -> int:  # noqa: ANN001
+    shown = Database.display_url(env.db.url)  # never a password on the screen
     if users.has_users(env.db):
-        print(_("The database is ready: {url}").format(url=env.db.url))
+        print(_("The database is ready: {url}").format(url=shown))
         return 0
     password = args.admin_password or getpass.getpass(_("Password for {user}: ").format(user=args.admin_user))
     users.bootstrap_admin(env.db, args.admin_user, password)
-    print(_("Created administrator '{user}' in {url}").format(user=args.admin_user, url=env.db.url))
+    print(_("Created administrator '{user}' in {url}").format(user=args.admin_user, url=shown))
     return 0
 
 
@@ -38,7 +40,8 @@ def cmd_demo(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 
     if args.customers < 0:
         raise CliError(_("--customers must be zero or more"), 2)
-    result = demo.generate(env.db, customers=args.customers, seed=args.seed, progress=demo.PrintProgress())
+    ctx = env.ctx if users.has_users(env.db) else None  # a database in use: an administrator's
+    result = demo.generate(env.db, customers=args.customers, seed=args.seed, progress=demo.PrintProgress(), ctx=ctx)
     for line in result.summary_lines():
         print(line)
     if os.environ.get("DESKTOP_CRM_DEMO_TIMES"):  # for bench/bench_demo.py

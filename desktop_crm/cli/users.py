@@ -6,7 +6,7 @@ import argparse
 import getpass
 
 from desktop_crm.cli import CliError
-from desktop_crm.cli.output import emit
+from desktop_crm.cli.output import add_list_options, emit
 from desktop_crm.core.enums import ROLE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services import users
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--display-name", default="")
     a.set_defaults(func=cmd_add)
     ls = usub.add_parser("list", help=_("list users"))
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_list_options(ls, limit=False)
     ls.set_defaults(func=cmd_list)
     d = usub.add_parser("deactivate", help=_("deactivate a user, handing their customers over"))
     d.add_argument("name")
@@ -52,7 +52,8 @@ def cmd_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     rows = [{"username": u.username, "display_name": u.display_name, "role": u.role, "department": u.department,
              "active": u.active, "customers": u.customers} for u in users.list_users(env.ctx, with_counts=True)]
-    emit(rows, ["username", "display_name", "role", "department", "active", "customers"], args.format)
+    emit(rows, ["username", "display_name", "role", "department", "active", "customers"], args.format,
+         ctx=env.ctx)
     return 0
 
 

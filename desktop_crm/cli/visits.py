@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
-from desktop_crm.cli.output import emit
+from desktop_crm.cli.output import add_list_options, emit
 from desktop_crm.core.enums import INTERACTION_CHANNEL, INTERACTION_KIND, VISIT_FEEDBACK, VISIT_PURPOSE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.rules.validation import parse_date
@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=_("whose reminders (default: the acting user); given after the command it does not "
                           "change who acts"))
     r.add_argument("--date", help=_("as of this date (default: today)"))
-    r.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    add_list_options(r, limit=False)
     r.set_defaults(func=cmd_reminders)
 
 
@@ -116,5 +116,5 @@ def cmd_reminders(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     uid = _user_id(env, args.for_user) if args.for_user else None
     today = _date(args.date, "--date") if args.date else None
     rows = [r.as_json() for r in reminders.flat(reminders.for_user(env.ctx, uid, today))]
-    emit(rows, ["kind", "due", "customer_code", "customer", "title", "overdue"], args.format, sys.stdout)
+    emit(rows, ["kind", "due", "customer_code", "customer", "title", "overdue"], args.format, sys.stdout, ctx=env.ctx)
     return 0

@@ -238,7 +238,8 @@ class MainWindow(QMainWindow):
             self.refresh_views()
             self.notify("  ".join(result.summary_lines()))  # type: ignore[attr-defined]
 
-        run_task(self, _("Generating demo data…"), lambda p: demo.generate(self.ctx.db, customers=n, progress=p), done)
+        run_task(self, _("Generating demo data…"),
+                 lambda p: demo.generate(self.ctx.db, customers=n, progress=p, ctx=self.ctx), done)
 
     def open_audit_log(self) -> None:
         from desktop_crm.ui.admin.audit_page import AuditDialog

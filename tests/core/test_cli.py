@@ -69,7 +69,7 @@ def test_bad_arguments_give_one_line_errors(cli):
     code, _, err = cli("customer", "list", "--owner", "nobody")
     assert code == 2 and "nobody" in err
     code, _, err = cli("--user", "ghost", "customer", "list")
-    assert code == 1 and "ghost" in err
+    assert code == 1 and "Wrong user name or password" in err  # no hint which users exist
 
 
 def test_version(capsys):
@@ -77,3 +77,55 @@ def test_version(capsys):
         main(["--version"])
     assert e.value.code == 0
     assert "desktop-crm" in capsys.readouterr().out
+
+
+def test_the_command_line_logs_in_like_the_app(cli, db_url, monkeypatch):
+    """No default user, the password asked for or taken from the environment, failures audited
+    and counted towards the lockout."""
+    from sqlalchemy import func, select
+
+    from desktop_crm.core.app_setup import open_database
+    from desktop_crm.core.models import AuditEntry
+
+    assert cli("user", "add", "rep1", "--role", "staff", "--password", PASSWORD)[0] == 0
+    monkeypatch.delenv("DESKTOP_CRM_USER")
+    code, _, err = cli("customer", "list")
+    assert code == 2 and "--user" in err  # nobody is assumed
+    monkeypatch.delenv("DESKTOP_CRM_PASSWORD")
+    code, _, err = cli("--user", "admin", "backup")  # no terminal, no variable: no password
+    assert code == 2 and "DESKTOP_CRM_PASSWORD" in err
+    monkeypatch.setenv("DESKTOP_CRM_PASSWORD", "wrong-password")
+    for _k in range(5):
+        code, _, err = cli("--user", "rep1", "customer", "list")
+        assert code == 1 and "Wrong user name or password" in err
+    monkeypatch.setenv("DESKTOP_CRM_PASSWORD", PASSWORD)
+    code, _, err = cli("--user", "rep1", "customer", "list")
+    assert code == 1 and "Too many failed logins" in err  # locked, as in the app
+    code, _, err = cli("--user", "rep1", "backup")
+    assert code == 1
+    db = open_database(db_url).db
+    with db.read() as s:
+        failed = s.scalar(select(func.count()).where(AuditEntry.action == "login failed"))
+        lockouts = s.scalar(select(func.count()).where(AuditEntry.action == "lockout"))
+    db.dispose()
+    assert failed >= 7 and lockouts == 1
+
+
+def test_a_rep_cannot_back_up_or_create_an_administrator(cli, monkeypatch):
+    assert cli("user", "add", "rep1", "--role", "staff", "--password", PASSWORD)[0] == 0
+    code, _, err = cli("--user", "rep1", "backup")
+    assert code == 1 and "administrators" in err
+    code, _, err = cli("--user", "rep1", "user", "add", "evil", "--role", "admin", "--password", PASSWORD)
+    assert code == 1
+
+
+def test_init_never_shows_the_password_of_the_url(cli, db_url):
+    from sqlalchemy.engine import make_url
+
+    from desktop_crm.core.db import Database
+
+    code, out, _err = cli("init")
+    password = make_url(db_url).password
+    assert code == 0 and "ready" in out and (not password or password not in out)
+    shown = Database.display_url("postgresql+psycopg://crm:s3cret-pw@127.0.0.1:5432/crm")
+    assert "s3cret-pw" not in shown and "crm:***@127.0.0.1" in shown

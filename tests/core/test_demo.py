@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from desktop_crm.core import demo, search
 from desktop_crm.core.demo import forms, load, makers
-from desktop_crm.core.errors import Cancelled
+from desktop_crm.core.errors import Cancelled, PermissionDenied
 from desktop_crm.core.models import (
     AuditEntry,
     Contact,
@@ -91,10 +91,14 @@ def test_demo_documents_match_the_search_documents(db):
 
 def test_running_twice_adds_customers_with_new_codes_and_creates_continue(db):
     first = demo.generate(db, customers=50, seed=1)
-    second = demo.generate(db, customers=50, seed=1)
+    admin = Ctx(db, users.authenticate(db, "admin", demo.DEMO_PASSWORD))
+    with pytest.raises(PermissionDenied):  # a database in use: only an administrator adds demo data
+        demo.generate(db, customers=5, seed=1)
+    with pytest.raises(PermissionDenied):
+        demo.generate(db, customers=5, seed=1, ctx=Ctx(db, users.authenticate(db, "rep1a", demo.DEMO_PASSWORD)))
+    second = demo.generate(db, customers=50, seed=1, ctx=admin)
     assert second.admin_password is None and second.created_users == []
     assert second.first_code == "C000051" and second.last_code == "C000100"
-    admin = Ctx(db, users.actor_by_name(db, None))
     made = customers.create_customer(admin, {"name": "新建测试有限公司"}, allow_duplicates=True)
     assert made.code == "C000101"
     assert customer_query.count(admin, CustomerFilter()) == 101
@@ -247,8 +251,8 @@ def test_cancelling_a_bulk_load_leaves_nothing(db, monkeypatch, when):
         assert s.scalar(select(func.count()).select_from(CustomerSearch)) == 0
     assert not multiprocessing.active_children()
     assert not list(Path(db.engine.url.database).parent.glob("crm-search-*"))
-    demo.generate(db, customers=5, seed=4)  # the search index and its triggers are back
-    admin = Ctx(db, users.actor_by_name(db, None))
+    admin = Ctx(db, users.authenticate(db, "admin", demo.DEMO_PASSWORD))
+    demo.generate(db, customers=5, seed=4, ctx=admin)  # the search index and its triggers are back
     assert customer_query.count(admin, CustomerFilter(search="有限")) + customer_query.count(
         admin, CustomerFilter(search="c0")) > 0
     _integrity_check(db)

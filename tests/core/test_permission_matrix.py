@@ -164,14 +164,65 @@ def test_every_read_path_shows_exactly_the_scope(team, world, role, tmp_path, ca
             audit_query.page(ctx, audit_query.AuditFilter())
         with pytest.raises(PermissionDenied):
             safety.check(ctx)
-    # the command line shows the same scope
+    # the command line shows the same scope (a table: viewing; json/csv are exports, see below)
     from desktop_crm.cli import main
 
     capsys.readouterr()
-    assert main(["--db", db_url, "--lang", "en", "--user", ctx.actor.username, "customer", "list",
-                 "--format", "json"]) == 0
-    listed = json.loads(capsys.readouterr().out)
-    assert {r["name"].removeprefix("矩阵客户") for r in listed} == want
+    assert main(["--db", db_url, "--lang", "en", "--user", ctx.actor.username, "customer", "list"]) == 0
+    listed = {word.removeprefix("矩阵客户") for word in capsys.readouterr().out.split() if word.startswith("矩阵客户")}
+    assert listed == want
+
+
+# every list and output of the command line: what each role gets
+CLI_LISTS = [["customer", "list"], ["order", "list"], ["contract", "list"], ["opportunity", "list"],
+             ["complaint", "list"], ["reminders"], ["user", "list"]]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_command_line_path_applies_the_role(team, world, role, tmp_path, capsys, db_url):
+    from desktop_crm.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--db", db_url, "--lang", "en", "--user", team[role].actor.username, *args])
+        except SystemExit as exit_:  # bad usage: argparse's one line and status 2
+            code = exit_.code
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    exports = role != "viewer"  # the team's viewer has no export right
+    for command in CLI_LISTS:
+        code, out, err = run(*command)
+        assert code == 0, (role, command, err)
+        for fmt in ("csv", "json"):
+            code, out, err = run(*command, "--format", fmt)
+            assert (code == 0) == exports, (role, command, fmt, err)
+            if not exports:
+                assert out == "" and "export" in err
+    code, out, _err = run("customer", "list", "--format", "json") if exports else (0, "[]", "")
+    if exports:
+        assert {r["name"].removeprefix("矩阵客户") for r in json.loads(out)} == SCOPE[role]
+    for bad in ("0", "-3"):
+        code, _out, err = run("customer", "list", "--limit", bad)
+        assert code == 2 and "--limit" in err
+    # metrics as JSON and any --out file are exports too
+    today = date.today().isoformat()
+    assert (run("metrics", "--from", today, "--to", today, "--format", "json")[0] == 0) == exports
+    assert (run("report", "abc", "--period", "this_month", "--out", str(tmp_path / "r.xlsx"))[0] == 0) == exports
+    assert (run("export", "customers", str(tmp_path / "c.xlsx"))[0] == 0) == exports
+    # users: roles, departments and counts for administrators and managers only
+    code, out, _err = run("user", "list", "--format", "json") if exports else run("user", "list")
+    if exports:
+        listed = {u["username"]: u for u in json.loads(out)}
+        others = {name: u for name, u in listed.items() if name not in (team[role].actor.username, "sup_service",
+                                                                           "rep3")}
+        shown = any(u["role"] for u in others.values())
+        assert shown == (role in ("admin", "manager") or role == "sup_sales"), role
+        assert (listed["rep3"]["role"] == "staff") == (role in ("admin", "manager", "sup_service", "rep3"))
+    # backup and restore: administrators; the check: administrators, managers and auditors
+    assert (run("backup", "--out", str(tmp_path / "b.sqlite3"))[0] == 0) == (role == "admin")
+    assert (run("backups")[0] == 0) == (role == "admin")
+    assert (run("check")[0] == 0) == (role in ("admin", "manager", "viewer"))
 
 
 WRITES = {

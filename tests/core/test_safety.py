@@ -38,7 +38,7 @@ def test_manual_backup_then_restore_brings_back_the_data(admin, tmp_path):
 
 
 def test_archive_round_trip_keeps_every_row(admin, tmp_path):
-    demo.generate(admin.db, customers=60, seed=3)
+    demo.generate(admin.db, customers=60, seed=3, ctx=admin)
     before = portable_archive.row_counts(admin.db.engine)
     out = portable_archive.export_archive(admin.db.engine, tmp_path / "all.crmarchive")
     assert portable_archive.verify_archive(out) == []
@@ -119,7 +119,7 @@ def test_sqlite_file_moves_to_postgres_through_restore(admin, tmp_path):
     """The office move: restore a SQLite file into another database (here a second SQLite file)."""
     from desktop_crm.core.app_setup import open_database
 
-    demo.generate(admin.db, customers=40, seed=5)
+    demo.generate(admin.db, customers=40, seed=5, ctx=admin)
     before = portable_archive.row_counts(admin.db.engine)
     src = backup.backup_database(admin.db.engine, folder=tmp_path / "b")
     other = open_database(f"sqlite:///{tmp_path / 'other.sqlite3'}").db

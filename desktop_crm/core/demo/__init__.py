@@ -29,6 +29,7 @@ from desktop_crm.core.demo import load as _load
 from desktop_crm.core.demo.load import BULK, EXTRA_GENERATORS, TIMES, Generator  # noqa: F401
 from desktop_crm.core.demo.staff import DEMO_PASSWORD, DEPARTMENTS, ensure_users  # noqa: F401
 from desktop_crm.core.i18n import _
+from desktop_crm.core.services.context import Ctx
 
 DEFAULT_CUSTOMERS = 2000
 # what the summary counts, in its order
@@ -90,10 +91,11 @@ class PrintProgress:
 
 
 def generate(db: Database, customers: int = DEFAULT_CUSTOMERS, seed: int = 1, progress=None,  # noqa: ANN001
-             now: datetime | None = None) -> DemoResult:
-    """Add `customers` demo customers with their business (and the demo users) as of `now`."""
+             now: datetime | None = None, ctx: Ctx | None = None) -> DemoResult:
+    """Add `customers` demo customers with their business (and the demo users) as of `now`. On a
+    database with users, `ctx` is the administrator who asks for it; an empty one gets `admin`."""
     t0 = time.monotonic()
-    ctx, admin_pw, created_users = ensure_users(db)
+    ctx, admin_pw, created_users = ensure_users(db, ctx)
     now = (now or datetime.now()).replace(microsecond=0)
     result = DemoResult(url=db.url, customers=customers, contacts=0, admin_password=admin_pw,
                         created_users=created_users)

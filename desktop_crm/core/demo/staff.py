@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from desktop_crm.core import security
 from desktop_crm.core.db import Database
 from desktop_crm.core.demo import words as W
+from desktop_crm.core.errors import PermissionDenied
+from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Department, User
 from desktop_crm.core.services import audit, settings, users
 from desktop_crm.core.services.context import Ctx
@@ -36,13 +38,18 @@ class Staff:
     former: tuple[int, datetime] | None  # the rep who left, and when
 
 
-def ensure_users(db: Database) -> tuple[Ctx, str | None, list[tuple[str, str, str]]]:
-    """The administrator (on an empty database), departments and demo users; the company name."""
+def ensure_users(db: Database, ctx: Ctx | None = None) -> tuple[Ctx, str | None, list[tuple[str, str, str]]]:
+    """The administrator (on an empty database), departments and demo users; the company name.
+    `ctx`: the administrator who asked for the demo (on a database that has users)."""
     admin_pw = None
-    if not users.has_users(db):
+    if ctx is None:
+        if users.has_users(db):
+            raise PermissionDenied(_("Only an administrator can add demo data to a database in use."))
         users.bootstrap_admin(db, "admin", DEMO_PASSWORD)
         admin_pw = DEMO_PASSWORD
-    ctx = Ctx(db, users.actor_by_name(db, None))
+        ctx = Ctx(db, users.authenticate(db, "admin", DEMO_PASSWORD, via="demo"))
+    elif ctx.actor.role != "admin":
+        raise PermissionDenied(_("Only an administrator can add demo data to a database in use."))
     with db.read() as s:
         depts = {d.name: d.id for d in s.scalars(select(Department))}
         names = set(s.scalars(select(User.username)))

@@ -95,31 +95,40 @@ def bootstrap_admin(db: Database, username: str, password: str) -> UserView:
         return _view(u)
 
 
-def authenticate(db: Database, username: str, password: str) -> Actor:
-    """Check a login; locks the account for a while after repeated failures."""
+def authenticate(db: Database, username: str, password: str, *, via: str = "app") -> Actor:
+    """Check a login; locks the account for a while after repeated failures. Every failed attempt is
+    in the audit log (`via`: app or command line), a lockout too."""
     now = datetime.now()
+    name = (username or "").strip()
     with db.write() as s:
-        u = s.scalars(select(User).where(User.username == (username or "").strip())).first()
+        u = s.scalars(select(User).where(User.username == name)).first()
         if u is None:
             security.verify_password(password, security.hash_password("x" * 8))  # same cost either way
+            audit.record(s, None, "user", None, "login failed", {"via": (None, via)}, label=name[:64])
+            s.commit()
             raise LoginError(_("Wrong user name or password."))
+        failed = None
         if not u.active:
-            raise LoginError(_("This account is deactivated."))
-        if u.locked_until and u.locked_until > now:
+            failed = _("This account is deactivated.")
+        elif u.locked_until and u.locked_until > now:
             minutes = max(1, int((u.locked_until - now).total_seconds() // 60) + 1)
-            raise LoginError(_("Too many failed logins; try again in {n} minutes.").format(n=minutes))
-        if not security.verify_password(password, u.password_hash):
+            failed = _("Too many failed logins; try again in {n} minutes.").format(n=minutes)
+        elif not security.verify_password(password, u.password_hash):
+            failed = _("Wrong user name or password.")
             u.failed_logins = (u.failed_logins or 0) + 1
             if u.failed_logins >= int(settings.read(s, "login_max_failures")):
                 u.locked_until = now + timedelta(minutes=int(settings.read(s, "login_lockout_minutes")))
                 u.failed_logins = 0
                 audit.record(s, actor_of(u), "user", u.id, "lockout", label=u.username)
+        if failed is not None:
+            audit.record(s, actor_of(u), "user", u.id, "login failed", {"via": (None, via)}, label=u.username)
             s.commit()
-            raise LoginError(_("Wrong user name or password."))
+            raise LoginError(failed)
         if security.needs_rehash(u.password_hash):
             u.password_hash = security.hash_password(password)
         u.failed_logins, u.locked_until, u.last_login_at = 0, None, now
-        audit.record(s, actor_of(u), "user", u.id, "login", label=u.username)
+        audit.record(s, actor_of(u), "user", u.id, "login", {"via": (None, via)} if via != "app" else None,
+                     label=u.username)
         return actor_of(u)
 
 
@@ -136,14 +145,24 @@ def actor_by_name(db: Database, username: str | None) -> Actor:
 
 
 def list_users(ctx: Ctx, *, include_inactive: bool = True, with_counts: bool = False) -> list[UserView]:
-    """Users by name; `with_counts` adds how many customers each owns (a scan of all customers)."""
+    """Users by name. Roles, departments, contact details and customer counts (`with_counts`: a scan
+    of all customers) are for administrators and managers; a supervisor sees them for the team;
+    everyone else the names only (for choosing a colleague)."""
+    full = ctx.actor.role in ("admin", "manager")
+    team = ctx.actor.role == "supervisor" and ctx.actor.department_id is not None
     with ctx.db.read() as s:
         counts = (dict(s.execute(select(Customer.owner_id, func.count()).group_by(Customer.owner_id)).all())
-                  if with_counts else {})
+                  if with_counts and full else {})
         q = select(User).order_by(User.username)
         if not include_inactive:
             q = q.where(User.active.is_(True))
-        return [_view(u, counts.get(u.id, 0)) for u in s.scalars(q)]
+        out = []
+        for u in s.scalars(q):
+            view = _view(u, counts.get(u.id, 0))
+            if not (full or (team and u.department_id == ctx.actor.department_id) or u.id == ctx.actor.id):
+                view = UserView(u.id, u.username, u.display_name or "", "", None, "", u.active, None, None, False)
+            out.append(view)
+        return out
 
 
 def get_user(ctx: Ctx, user_id: int) -> UserView:
