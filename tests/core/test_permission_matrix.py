@@ -277,3 +277,56 @@ def test_every_write_outside_scope_is_refused(team, world, role):
             complaints.get(ctx, d.id)
             with pytest.raises(NOT_VISIBLE):
                 customers.get_customer(ctx, cid)
+
+
+def _csv(path, header: list[str], *rows: list[object]):  # noqa: ANN001, ANN202
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_import_kind_keeps_to_the_scope(team, world, role, tmp_path):
+    """An import changes only what the same user could change record by record."""
+    from desktop_crm.core.importing.engine import run_import
+
+    ctx, admin = team[role], team["admin"]
+    codes = {key: customers.get_customer(admin, cid).code for key, cid in world["ids"].items()}
+    mine = sorted(SCOPE[role] - {"pool"}) or ["pool"]
+    for key, cid in world["ids"].items():
+        outside = key not in SCOPE[role]
+        n = OWNERS.index(None if key == "pool" else key) + 1
+        files = {
+            # change someone's order, and move it to a customer of one's own
+            ("orders", "update"): _csv(tmp_path / f"o{n}.csv", ["order_no", "date", "amount"],
+                                       [f"SO-{n}", date.today().isoformat(), "9999"]),
+            ("orders", "upsert"): _csv(tmp_path / f"m{n}.csv", ["order_no", "customer_code", "date", "amount"],
+                                       [f"SO-{n}", codes[mine[0]], date.today().isoformat(), "100"]),
+            ("contracts", "upsert"): _csv(tmp_path / f"k{n}.csv", ["number", "customer_code", "amount"],
+                                          [f"HT-{n}", codes[key], "777"]),
+            ("contacts", "upsert"): _csv(tmp_path / f"c{n}.csv", ["customer_code", "name", "title"],
+                                         [codes[key], f"联系人{key}", "总监"]),
+            ("opportunities", "upsert"): _csv(tmp_path / f"p{n}.csv", ["customer_code", "name", "amount"],
+                                              [codes[key], f"商机{key}", "123"]),
+            ("customers", "update"): _csv(tmp_path / f"u{n}.csv", ["code", "notes"], [codes[key], "改了"]),
+        }
+        before = portable_rows(admin)
+        for (kind, mode), path in files.items():
+            if role == "viewer" or outside:
+                try:
+                    result = run_import(ctx, kind, path, mode=mode)
+                except CrmError:
+                    continue  # refused as a whole (a viewer)
+                assert result.failed and result.rejected, (role, key, kind, mode, result)
+        if role == "viewer" or outside:
+            assert portable_rows(admin) == before, (role, key)
+
+
+def portable_rows(admin) -> dict[str, list]:  # noqa: ANN001
+    from sqlalchemy import text
+
+    with admin.db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
+                for t in ("orders", "contracts", "contacts", "opportunities", "customers")}

@@ -45,7 +45,7 @@ from desktop_crm.core.models import Complaint, ComplaintEvent, Customer, User
 from desktop_crm.core.models.types import to_money
 from desktop_crm.core.rules.parsing import parse_datetime, parse_decimal
 from desktop_crm.core.services import audit, complaints
-from desktop_crm.core.services.permissions import customer_scope, require_role
+from desktop_crm.core.services.permissions import customer_scope, require_role, user_in_scope
 
 C = ImportColumn
 COLUMNS = (
@@ -128,6 +128,8 @@ def _clean(rc: RowContext, raw: dict[str, object]) -> tuple[dict[str, object], d
             or_(User.username == name, User.display_name == name)).order_by(User.id).limit(1))
         if values["handler_id"] is None:
             errors["handler"] = _("no user {name}").format(name=name)
+        elif not user_in_scope(rc.session, rc.ctx.actor, values["handler_id"]):
+            errors["handler"] = _("{name} is not in your team").format(name=name)
     if "compensation" in given:
         try:
             amount = to_money(parse_decimal(given["compensation"]))
@@ -188,6 +190,9 @@ def validate(rc: RowContext, raw: dict[str, object]) -> Planned:
     if errors:
         raise RowError(errors)
     existing = rc.session.scalars(select(Complaint).where(Complaint.number == number)).first() if number else None
+    if existing is not None and rc.mode != CREATE and rc.session.scalar(select(Complaint.id).where(
+            Complaint.id == existing.id, complaints.complaint_scope(rc.ctx.actor))) is None:
+        raise RowError({"number": _("{number} is a complaint you cannot see").format(number=number)})
     if existing is None:
         if rc.mode == UPDATE:
             raise RowError({"number": _("no complaint {number}").format(number=number or "—")})

@@ -222,6 +222,10 @@ def validate(rc: RowContext, parsed: tuple[dict[str, object], dict[str, str]]) -
         values.setdefault("paid_amount", Decimal("0.00"))
         seen[no] = _as_existing(values)
         return Planned(CREATE, values)
+    if row[0] is not None and not rc.customer_visible(row[1]):  # an order of someone else's customer
+        if rc.mode == CREATE:
+            return Planned(SKIP, values, warning=_("order {no} already exists: skipped").format(no=no))
+        errors["order_no"] = _("order {no} belongs to a customer you cannot see").format(no=no)
     if errors:
         raise RowError(errors)
     old = dict(zip(("id", *COMPARED), row, strict=True))

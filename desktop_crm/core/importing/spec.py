@@ -95,6 +95,19 @@ class RowContext:
     columns: frozenset[str] = frozenset()  # keys of the columns present in the file
     phase: str = "check"  # "check" (read-only, every row first) or "write" (in the unit's transaction)
 
+    def customer_visible(self, customer_id: int) -> bool:
+        """Whether the importing user may see this customer (the scope of the single-record services)."""
+        from sqlalchemy import select
+
+        from desktop_crm.core.models import Customer
+        from desktop_crm.core.services.permissions import customer_scope
+
+        cache = self.state.setdefault("visible", {})
+        if customer_id not in cache:
+            cache[customer_id] = self.session.scalar(select(Customer.id).where(
+                Customer.id == customer_id, customer_scope(self.ctx.actor))) is not None
+        return cache[customer_id]
+
     def visible_customer_id(self, code: str) -> int | None:
         """The id of the customer with this code if the importing user may see it (cached per phase)."""
         from sqlalchemy import select
