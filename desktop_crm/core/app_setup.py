@@ -14,6 +14,7 @@ from desktop_crm.core.config import resolve_db_url, sqlite_path
 from desktop_crm.core.db import Database
 from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
+from desktop_crm.core.paths import private_file
 
 
 class DamagedDatabase(CrmError):
@@ -56,7 +57,11 @@ def open_database(url: str | None = None) -> OpenResult:
     url = resolve_db_url(url)
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():  # a mistyped --db must not become a new, empty database
+            raise DatabaseUnavailable(_("The folder {folder} does not exist: create it first, or give the database "
+                                        "another place.").format(folder=path.parent))
+        if not path.exists():
+            private_file(path)  # readable by its owner only (SQLite gives -wal/-shm the same rights)
         problems = quick_check(path)
         if problems:
             raise DamagedDatabase(_(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -30,12 +32,30 @@ def user_guide() -> Path:
     return _bundled("docs") / "user-guide.md"
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only its owner may open (the data folder, backups): created so, or made so."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):  # not ours (a shared folder chosen by hand): leave it
+            os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty (or keep it) readable and writable only by its owner, before anything is
+    written into it: databases, backups, archives, exports."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+    return path
+
+
 def user_data_dir() -> Path:
     import platformdirs
 
-    path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)))
 
 
 def user_config_dir() -> Path:

@@ -37,8 +37,11 @@ from sqlalchemy import MetaData, Table, delete, func, insert, inspect, select, t
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SAWarning
 
+from desktop_crm.core import backup
 from desktop_crm.core.backup import BackupError
 from desktop_crm.core.i18n import _
+from desktop_crm.core.paths import private_file
+from desktop_crm.core.schema import known_revisions
 
 FORMAT = "desktop-crm-archive"
 FORMAT_VERSION = 1
@@ -121,7 +124,7 @@ def export_archive(engine: Engine, path: str | os.PathLike) -> Path:
     """Write a checked archive of the whole database to `path` and return it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
+    tmp = private_file(path.with_name(path.name + ".part"))
     manifest: dict = {"format": FORMAT, "format_version": FORMAT_VERSION,
                       "created_at": datetime.now().isoformat(timespec="seconds"),
                       "source": engine.dialect.name, "tables": {}}
@@ -171,7 +174,10 @@ def verify_archive(path: str | os.PathLike) -> list[str]:
         manifest = read_manifest(path)
         if manifest.get("format_version", 0) > FORMAT_VERSION:
             return [_("The archive was made by a newer version of the app.")]
-        problems: list[str] = []
+        problems = backup.revision_problems(manifest.get("revision"))
+        missing = [t for t in backup.REQUIRED_TABLES if t not in SKIP_TABLES and t not in manifest["tables"]]
+        if problems or missing:
+            return problems or [_("tables are missing: {names}").format(names=", ".join(missing))]
         with zipfile.ZipFile(path) as zf:
             for name, facts in manifest["tables"].items():
                 digest, lines = hashlib.sha256(), -1
@@ -181,9 +187,18 @@ def verify_archive(path: str | os.PathLike) -> list[str]:
                         lines += 1
                 if digest.hexdigest() != facts["sha256"] or lines != facts["rows"]:
                     problems.append(_("table {name} is damaged").format(name=name))
+            if not problems and not _has_admin(zf):
+                problems.append(_("it has no active administrator, so nobody could log in"))
         return problems
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         return [_("Not a readable archive: {error}").format(error=exc)]
+
+
+def _has_admin(zf: zipfile.ZipFile) -> bool:
+    with zf.open("tables/users.jsonl") as member:
+        cols = json.loads(member.readline())
+        role, active = cols.index("role"), cols.index("active")
+        return any((row := json.loads(line))[role] == "admin" and row[active] for line in member)
 
 
 # ---- reading sources -----------------------------------------------------------------
@@ -230,15 +245,6 @@ class _EngineSource:
 
 
 # ---- import ------------------------------------------------------------------------------
-def _known_revisions() -> list[str]:
-    from alembic.script import ScriptDirectory
-
-    from desktop_crm.core.schema import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config())
-    return [s.revision for s in reversed(list(script.walk_revisions()))]
-
-
 def _write_rows(conn: Connection, source, tables: list[Table]) -> dict[str, int]:  # noqa: ANN001
     counts: dict[str, int] = {}
     wanted = set(source.tables())
@@ -347,7 +353,7 @@ def import_archive(engine: Engine, path: str | os.PathLike) -> dict[str, int]:
     a pre-upgrade backup restored after a failed upgrade puts back exactly the old database."""
     path = Path(path)
     with _open_source(path) as source:
-        if source.revision not in _known_revisions():
+        if source.revision not in known_revisions():
             raise BackupError(_("The backup was made by a newer version of the app (schema {rev}).").format(
                 rev=source.revision))
         begin = engine.execution_options(sqlite_begin="IMMEDIATE") if engine.dialect.name == "sqlite" else engine

@@ -31,6 +31,12 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> list[str]:
+    """Every schema revision this program knows, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -65,6 +71,6 @@ def ensure_schema(engine: Engine, *, backup_dir: Path | None = None) -> str | No
         upgrade(engine)
     except Exception:
         log.exception("schema upgrade failed; restoring %s", made)
-        backup.restore_database(engine, made, keep_replaced=False)
+        backup.restore_database(engine, made, keep_replaced=False, complete=False)
         raise
     return str(made)

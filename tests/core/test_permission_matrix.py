@@ -295,7 +295,7 @@ def test_every_import_kind_keeps_to_the_scope(team, world, role, tmp_path):
     ctx, admin = team[role], team["admin"]
     codes = {key: customers.get_customer(admin, cid).code for key, cid in world["ids"].items()}
     mine = sorted(SCOPE[role] - {"pool"}) or ["pool"]
-    for key, cid in world["ids"].items():
+    for key in world["ids"]:
         outside = key not in SCOPE[role]
         n = OWNERS.index(None if key == "pool" else key) + 1
         files = {

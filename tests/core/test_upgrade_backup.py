@@ -64,6 +64,9 @@ def test_damaged_file_is_reported_with_the_way_back(tmp_path):
 def test_backup_and_restore_round_trip(tmp_path):
     opened = open_database(f"sqlite:///{tmp_path / 'crm.sqlite3'}")
     db = opened.db
+    from desktop_crm.core.services import users
+
+    users.bootstrap_admin(db, "admin", "secret-pass-1")  # a database with nobody to log in is not restored
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO departments (name, active, created_at) VALUES ('A', 1, '2024-01-01')"))
     made = backup.backup_database(db.engine, folder=tmp_path / "b")

@@ -20,7 +20,7 @@ from desktop_crm.core.config import sqlite_path
 from desktop_crm.core.db import Database
 from desktop_crm.core.errors import CrmError, PermissionDenied
 from desktop_crm.core.i18n import _
-from desktop_crm.core.services import audit, settings
+from desktop_crm.core.services import audit, audit_anchor, settings
 from desktop_crm.core.services.context import Ctx
 
 _NAME = re.compile(r"^crm-(\d{8})-(\d{6})(?:-\d+)?-(?P<reason>[a-z-]+)\.")
@@ -72,6 +72,7 @@ def daily_backup_if_due(ctx: Ctx, folder: Path | None = None, *, today: date | N
     if any(_info(p).made_at.date() == today for p in backup.list_backups(engine, folder)):
         return None
     made = backup.backup_database(engine, reason="daily", folder=folder)
+    audit_anchor.write_anchor(ctx.db)
     keep = max(1, int(settings.get(ctx, "backup_keep") or 30))
     backup.prune_backups(engine, keep, folder)
     return str(made)
@@ -84,6 +85,7 @@ def backup_now(ctx: Ctx, out: str | os.PathLike | None = None, folder: Path | No
                                   out=Path(out) if out else None)
     with ctx.db.write() as s:
         audit.record(s, ctx.actor, "database", None, "backup", label=made.name)
+    audit_anchor.write_anchor(ctx.db)
     return _info(made)
 
 
@@ -101,13 +103,15 @@ def _is_archive(path: Path) -> bool:
 
 
 def verify_backup(path: str | os.PathLike) -> list[str]:
-    """Problems of a backup file (SQLite file or portable archive); empty = restorable."""
+    """Why a file cannot be restored (SQLite file or portable archive): unreadable, damaged, not a
+    complete database of this application, a schema newer than this program, no administrator.
+    Empty = restorable."""
     path = Path(path)
     if path.exists() and _is_archive(path):
         from desktop_crm.core import portable_archive
 
         return portable_archive.verify_archive(path)
-    return backup.integrity_check(path)
+    return backup.database_problems(path)
 
 
 def restore(ctx: Ctx, path: str | os.PathLike, folder: Path | None = None) -> RestoreResult:
@@ -128,6 +132,7 @@ def restore(ctx: Ctx, path: str | os.PathLike, folder: Path | None = None) -> Re
     _after_restore(engine)
     with ctx.db.write() as s:
         audit.record(s, ctx.actor, "database", None, "restore", {"file": (None, path.name)}, label=path.name)
+    audit_anchor.write_anchor(ctx.db, restored=True)
     return RestoreResult(path, kept)
 
 
@@ -184,6 +189,7 @@ def restore_damaged(url: str | None, path: str | os.PathLike) -> Path:
         _after_restore(db.engine)
         with db.write() as s:
             audit.record(s, None, "database", None, "restore", {"file": (None, path.name)}, label=path.name)
+        audit_anchor.write_anchor(db, restored=True)
     finally:
         db.dispose()
     return kept
@@ -235,6 +241,18 @@ def check_database(db: Database) -> CheckReport:
         _("Audit log chain"), chain.ok,
         _("{n} entries, chain intact").format(n=chain.entries) if chain.ok
         else _("broken at entry {id}: the log was changed outside the app").format(id=chain.broken_at)))
+    anchors = audit_anchor.check_anchors(db)
+    if not anchors.ok:
+        detail = "; ".join(anchors.problems[:3])
+    elif not anchors.anchors:
+        detail = _("no anchor yet (one is written with every backup and every check)")
+    else:
+        detail = _("{n} anchors kept outside the database agree").format(n=anchors.anchors)
+        if not anchors.verified:
+            detail += " " + _("(their signatures could not be checked on this desk)")
+    items.append(CheckItem(_("Audit log anchors"), anchors.ok, detail))
+    if chain.ok and anchors.ok:
+        audit_anchor.write_anchor(db)  # the head just checked, anchored for the next check
     return CheckReport(items)
 
 
