@@ -79,9 +79,9 @@ def _user_id(env, username: str) -> int:  # noqa: ANN001
 
 
 def cmd_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
-    from desktop_crm.core.services import complaints, customers
+    from desktop_crm.core.services import complaints
 
-    customer_id = customers.id_by_code(env.ctx, args.customer)
+    customer_id = complaints.intake_customer_id(env.ctx, args.customer)  # as the app's intake: any caller
     handler: object = _user_id(env, args.handler) if args.handler else "self"
     c = complaints.register(env.ctx, customer_id=customer_id, channel=args.channel, category=args.category,
                             severity=args.severity, description=args.description, demand=args.demand,

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm import __version__
+from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.ui.app import desk_settings
+from desktop_crm.ui.tasks import show_error
 from desktop_crm.ui.views import VIEWS, ViewSpec
 
 
@@ -116,7 +118,11 @@ class MainWindow(QMainWindow):
         key = (kind, obj_id)
         win = self.windows.get(key)
         if win is None or not win.isVisible():
-            win = factory()
+            try:
+                win = factory()
+            except CrmError as exc:  # e.g. a customer outside one's scope: a message, not a traceback
+                show_error(self, exc)
+                return
             win.setAttribute(Qt.WA_DeleteOnClose)
             win.destroyed.connect(lambda *_a, k=key: self.windows.pop(k, None))
             self.windows[key] = win

@@ -155,16 +155,21 @@ class Care:
             done = max(self.month_start, self.now - timedelta(hours=20 + int(rnd() * 20)))
             self._visit(life, out, done.date(), "old_customer", done_on=done)
 
+    def _looks_after(self, h: Handled) -> int:
+        """Who calls back after a complaint: the customer's rep, who may see the customer (the handler may
+        not); for a customer of the pool, the handler (everyone sees the pool)."""
+        return h.life.owner if h.life.owner is not None else h.handler
+
     def after_complaints(self, handled: list[Handled], out: dict[str, list[tuple]]) -> None:
         for h in handled:
             if "key_silent" in h.life.plants:
                 continue
             if h.status == "resolved":
                 self._visit(h.life, out, h.resolved_at.date() + timedelta(days=3), "after_complaint",  # type: ignore[union-attr]
-                            assignee=h.handler, complaint_id=h.complaint_id)
+                            assignee=self._looks_after(h), complaint_id=h.complaint_id)
             elif (self.now - h.resolved_at).days < 365 and self.rnd() < 0.5:  # type: ignore[operator]
                 done = min(self.now, h.resolved_at + timedelta(days=3))  # type: ignore[operator]
-                self._visit(h.life, out, done.date(), "after_complaint", assignee=h.handler,
+                self._visit(h.life, out, done.date(), "after_complaint", assignee=self._looks_after(h),
                             complaint_id=h.complaint_id, done_on=done, score=h.satisfaction)
 
     # ------------------------------------------------------------------ owners over time

@@ -9,6 +9,7 @@ digits and punctuation typed with a Chinese IME are accepted.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -32,6 +33,23 @@ __all__ = [
 # ---------------------------------------------------------------- phones
 
 _PHONE_ALLOWED = set("0123456789+-()./ ")
+
+
+@functools.lru_cache(maxsize=4096)
+def display_phone(value: str | None) -> str:
+    """A stored number as people in China read it, the one form used on every screen: mobiles
+    `138 0013 8000`, landlines with their trunk 0 and area code `010 7306 0062`; other countries
+    in international form; anything unparsable as it is."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return text
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalize_phone(text: str, region: str = "CN") -> str:

@@ -226,6 +226,19 @@ def register(ctx: Ctx, *, customer_id: int, channel: str, category: str, severit
         return detail_of(s, c)
 
 
+def intake_customer_id(ctx: Ctx, code: str) -> int:
+    """The customer a call is about, by code, among those the intake may identify (every customer for
+    anyone who registers complaints, as the app's intake: permissions.intake_customer_scope)."""
+    from desktop_crm.core.services.permissions import intake_customer_scope
+
+    with ctx.db.read() as s:
+        found = s.scalar(select(Customer.id).where(Customer.code == (code or "").strip(),
+                                                   intake_customer_scope(ctx.actor)))
+    if found is None:
+        raise NotFound(_("No customer {code}.").format(code=code))
+    return found
+
+
 def get(ctx: Ctx, complaint_id: int) -> ComplaintDetail:
     with ctx.db.read() as s:
         return detail_of(s, load_visible(s, ctx, complaint_id))

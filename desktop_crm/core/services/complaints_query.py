@@ -289,3 +289,42 @@ def export_list(ctx: Ctx, flt: ComplaintFilter, path: str, progress=None) -> int
 
         write_csv(table, path, progress=progress)
     return len(table.rows)
+
+
+# ---- the customer as a complaint shows it ------------------------------------------------------
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """What a complaint's handler may see of its customer, also when the customer is another rep's:
+    who they are, how to reach them, and their complaints that the handler may see."""
+
+    customer_id: int
+    code: str
+    name: str
+    phone: str
+    owner: str
+    full_access: bool  # the customer is in the actor's scope: the customer page may open
+    contacts: tuple[tuple[str, str, str], ...]  # name, title, phone
+    complaints: tuple[tuple[int, str, object, str, str], ...]  # id, number, received_at, status, description
+
+
+def customer_card(ctx: Ctx, complaint_id: int) -> CustomerCard:
+    """The customer of a complaint the actor may see (the complaint scope decides, not the customer's)."""
+    from desktop_crm.core.models import Contact, User
+    from desktop_crm.core.services.complaints import complaint_scope, load_visible
+    from desktop_crm.core.services.permissions import customer_scope
+
+    with ctx.db.read() as s:
+        c = load_visible(s, ctx, complaint_id)
+        cust = s.get(Customer, c.customer_id)
+        owner = s.execute(select(User.display_name, User.username).where(User.id == cust.owner_id)).first()
+        full = s.scalar(select(Customer.id).where(Customer.id == cust.id, customer_scope(ctx.actor))) is not None
+        contacts = tuple((n, t or "", m or p or "") for n, t, m, p in s.execute(
+            select(Contact.name, Contact.title, Contact.mobile, Contact.phone)
+            .where(Contact.customer_id == cust.id).order_by(Contact.id).limit(20)))
+        history = tuple((i, number, at, status, (text or "")[:80]) for i, number, at, status, text in s.execute(
+            select(Complaint.id, Complaint.number, Complaint.received_at, Complaint.status, Complaint.description)
+            .where(Complaint.customer_id == cust.id, complaint_scope(ctx.actor))
+            .order_by(Complaint.received_at.desc()).limit(50)))
+        return CustomerCard(cust.id, cust.code, cust.name, cust.mobile or cust.phone or "",
+                            (owner[0] or owner[1]) if owner else "", full, contacts, history)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.errors import PermissionDenied, ValidationError
@@ -109,11 +109,21 @@ def _follow_ups(s: Session, uid: int, today: date) -> Group:
     return _group("follow_up", items, count)
 
 
+def _visible_to(s: Session, uid: int):  # noqa: ANN202 - SQL condition on Customer
+    from desktop_crm.core.services.permissions import customer_scope
+    from desktop_crm.core.services.users import actor_of
+
+    user = s.get(User, uid)
+    return customer_scope(actor_of(user)) if user is not None else false()
+
+
 def _visits(s: Session, uid: int, today: date) -> Group:
     from desktop_crm.core.enums import VISIT_PURPOSE
 
-    cond = and_(VisitPlan.assignee_id == uid, VisitPlan.status == "planned", VisitPlan.due <= today)
-    count = s.scalar(select(func.count()).where(cond)) or 0
+    cond = and_(VisitPlan.assignee_id == uid, VisitPlan.status == "planned", VisitPlan.due <= today,
+                _visible_to(s, uid))  # a visit assigned to someone who may not see the customer shows nothing
+    count = s.scalar(select(func.count()).select_from(VisitPlan).join(Customer, Customer.id == VisitPlan.customer_id)
+                     .where(cond)) or 0
     rows = s.execute(select(VisitPlan.id, VisitPlan.due, VisitPlan.purpose, Customer.id, Customer.code, Customer.name)
                      .join(Customer, Customer.id == VisitPlan.customer_id).where(cond)
                      .order_by(VisitPlan.due).limit(PER_GROUP))

@@ -154,6 +154,11 @@ def plan_visits(ctx: Ctx, customer_ids: list[int], due: date, *, assignee_id: in
                                    .where(Customer.id.in_(chunk), customer_scope(ctx.actor))).all())
             if len(found) != len(chunk):
                 raise NotFound(_("Some customers were not found or are outside your scope."))
+            blind = _unseen_by(s, assignee_id, chunk)
+            if blind:
+                raise ValidationError({"assignee": _(
+                    "{user} may not see {codes}: assign the visit to someone who looks after the customer").format(
+                    user=_label(s, assignee_id), codes=", ".join(found[c] for c in blind[:5]))})
             for cid in chunk:
                 v = VisitPlan(customer_id=cid, assignee_id=assignee_id, due=due, purpose=purpose, status="planned",
                               note=(note or "").strip() or None, created_at=at, created_by_id=ctx.actor.id)
@@ -164,6 +169,68 @@ def plan_visits(ctx: Ctx, customer_ids: list[int], due: date, *, assignee_id: in
                               "purpose": (None, purpose)}, label=found[cid], at=at)
                 out.append(v.id)
         return out
+
+
+def _assignee_actor(s: Session, user_id: int):  # noqa: ANN202 - an Actor
+    from desktop_crm.core.services.users import actor_of
+
+    return actor_of(s.get(User, user_id))
+
+
+def _unseen_by(s: Session, user_id: int, customer_ids: list[int]) -> list[int]:
+    """The customers among `customer_ids` that this user may not see."""
+    seen = set(s.scalars(select(Customer.id).where(Customer.id.in_(customer_ids),
+                                                  customer_scope(_assignee_actor(s, user_id)))))
+    return [c for c in customer_ids if c not in seen]
+
+
+def _label(s: Session, user_id: int) -> str:
+    who = s.execute(select(User.display_name, User.username).where(User.id == user_id)).first()
+    return (who[0] or who[1]) if who else "?"
+
+
+def mismatched(ctx: Ctx, limit: int = 500) -> list[VisitView]:
+    """Planned visits whose assignee may not see the customer (assigned before the customer moved,
+    or by an older version): for supervisors and above to reassign."""
+    if not ctx.actor.at_least("supervisor") or ctx.actor.role == "viewer":
+        raise PermissionDenied(_("Supervisors and above reassign return visits."))
+    with ctx.db.read() as s:
+        planned = s.execute(_scope_query(ctx, "planned", None, None).with_only_columns(
+            VisitPlan.id, VisitPlan.assignee_id, VisitPlan.customer_id)).all()
+        by_user: dict[int, list[tuple[int, int]]] = {}
+        for vid, uid, cid in planned:
+            if uid is not None:
+                by_user.setdefault(uid, []).append((vid, cid))
+        wrong: list[int] = []
+        for uid, pairs in by_user.items():
+            for start in range(0, len(pairs), 500):
+                part = pairs[start:start + 500]
+                blind = set(_unseen_by(s, uid, [c for _v, c in part]))
+                wrong += [v for v, c in part if c in blind]
+        rows = s.scalars(select(VisitPlan).where(VisitPlan.id.in_(sorted(wrong)[:limit])).order_by(VisitPlan.due))
+        return [_view(s, v) for v in rows]
+
+
+def reassign(ctx: Ctx, visit_ids: list[int], assignee_id: int) -> int:
+    """Give planned visits to another member of the team who may see their customers (supervisors and
+    above); one transaction. Returns how many moved."""
+    if not ctx.actor.at_least("supervisor") or ctx.actor.role == "viewer":
+        raise PermissionDenied(_("Supervisors and above reassign return visits."))
+    with ctx.db.write() as s:
+        _check_assignee(s, ctx, assignee_id)
+        moved = 0
+        for vid in dict.fromkeys(visit_ids):
+            v = _load(s, ctx, vid)
+            if v.status != "planned" or v.assignee_id == assignee_id:
+                continue
+            if _unseen_by(s, assignee_id, [v.customer_id]):
+                raise ValidationError({"assignee": _("{user} may not see this customer").format(
+                    user=_label(s, assignee_id))})
+            audit.record(s, ctx.actor, "visit", v.id, "assign", {"assignee_id": (v.assignee_id, assignee_id)})
+            v.assignee_id = assignee_id
+            moved += 1
+        s.flush()
+        return moved
 
 
 def plan_for_filter(ctx: Ctx, flt, due: date, **kwargs) -> list[int]:  # noqa: ANN001, ANN003

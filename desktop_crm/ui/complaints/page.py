@@ -232,8 +232,18 @@ class ComplaintPage(QWidget):
             self.reload()
 
     def open_customer(self) -> None:
-        if self.nav is not None:
-            self.nav.open_customer(int(self.detail["customer_id"]))
+        """The customer page when the customer is in one's scope; else what the complaint needs of it."""
+        try:
+            card = complaints_query.customer_card(self.ctx, self.complaint_id)
+        except CrmError as exc:
+            show_error(self, exc)
+            return
+        if card.full_access and self.nav is not None:
+            self.nav.open_customer(card.customer_id)
+            return
+        from desktop_crm.ui.complaints.customer_card import CustomerCardDialog
+
+        CustomerCardDialog(card, self.nav, self).exec()
 
     def refresh(self) -> None:
         self.reload()

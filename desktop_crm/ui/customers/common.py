@@ -63,14 +63,10 @@ def text_of(value: object) -> str:
 
 
 def phone_text(value: object) -> str:
-    """E.164 as people in China read it: 138 0013 8000, landlines with their leading 0."""
-    text = str(value or "")
-    if text.startswith("+861") and len(text) == 14:
-        d = text[3:]
-        return f"{d[:3]} {d[3:7]} {d[7:]}"
-    if text.startswith("+86") and text[3:].isdigit():
-        return "0" + text[3:]
-    return text
+    """A stored number in the one screen form (rules.validation.display_phone): 138 0013 8000, 010 7306 0062."""
+    from desktop_crm.core.rules.validation import display_phone
+
+    return display_phone(str(value or ""))
 
 
 def shown(f: FieldDef, value: object) -> str:

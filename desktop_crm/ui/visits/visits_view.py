@@ -51,8 +51,13 @@ class VisitsView(QWidget):
         self.mine = QCheckBox(_("Only mine"))
         self.mine.setChecked(ctx.actor.role == "staff")
         self.mine.toggled.connect(lambda *_a: self.refresh())
+        self.blind = QCheckBox(_("Assignee may not see the customer"))  # visits to reassign
+        self.blind.setObjectName("blind_assignments")
+        self.blind.setVisible(ctx.actor.at_least("supervisor") and ctx.actor.role != "viewer")
+        self.blind.toggled.connect(lambda *_a: self.refresh())
         bar.addWidget(self.status)
         bar.addWidget(self.mine)
+        bar.addWidget(self.blind)
         bar.addStretch(1)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
@@ -80,10 +85,14 @@ class VisitsView(QWidget):
         self.open_button.clicked.connect(self.open_customer)
         self.plan_new_button = QPushButton(_("Plan for last month's new customers…"))
         self.plan_new_button.clicked.connect(self.plan_last_month)
+        self.reassign_button = QPushButton(_("Reassign…"))
+        self.reassign_button.clicked.connect(self.reassign)
+        self.reassign_button.setVisible(writable and ctx.actor.at_least("supervisor"))
         self.questions_button = QPushButton(_("Questionnaire…"))
         self.questions_button.clicked.connect(self.edit_questions)
         self.questions_button.setVisible(writable and ctx.actor.at_least("manager"))
-        for b in (self.record_button, self.open_button, self.plan_new_button, self.questions_button):
+        for b in (self.record_button, self.open_button, self.reassign_button, self.plan_new_button,
+                  self.questions_button):
             actions.addWidget(b)
         self.record_button.setVisible(writable)
         self.plan_new_button.setVisible(writable)
@@ -102,13 +111,18 @@ class VisitsView(QWidget):
 
     def _count(self) -> int:
         try:
+            if self.blind.isChecked():
+                return len(visits.mismatched(self.ctx))
             return visits.count_visits(self.ctx, **self._filters())
         except CrmError:
             return 0
 
     def _fetch(self, offset: int, limit: int, _sort: str, _desc: bool) -> list[tuple]:
         try:
-            rows = visits.list_visits(self.ctx, offset=offset, limit=limit, **self._filters())
+            if self.blind.isChecked():
+                rows = visits.mismatched(self.ctx)[offset:offset + limit]
+            else:
+                rows = visits.list_visits(self.ctx, offset=offset, limit=limit, **self._filters())
         except CrmError:
             return []
         return [(v.id, 0, v.due, v.customer_code, v.customer_name, v.purpose, v.assignee, v.status, v.score, v.tags,
@@ -156,6 +170,27 @@ class VisitsView(QWidget):
                 self.refresh()
         except CrmError as exc:
             show_error(self, exc)
+
+    def reassign(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from desktop_crm.core.services import users
+
+        row = self._current()
+        if row is None or row[7] != "planned":
+            return
+        team = [u for u in users.list_users(self.ctx, include_inactive=False)
+                if u.role in ("staff", "supervisor") and (self.ctx.actor.sees_all
+                                                          or u.department_id == self.ctx.actor.department_id)]
+        labels = [f"{u.display_name} ({u.username})" if u.display_name else u.username for u in team]
+        choice, ok = QInputDialog.getItem(self, _("Reassign the return visit"), _("Assign to"), labels, 0, False)
+        if not ok or not choice:
+            return
+        try:
+            visits.reassign(self.ctx, [row[0]], team[labels.index(choice)].id)
+        except CrmError as exc:
+            show_error(self, exc)
+        self.refresh()
 
     def open_customer(self) -> None:
         row = self._current()
