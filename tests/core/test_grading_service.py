@@ -52,20 +52,20 @@ def test_hand_worked_grades_abc_ties_zero_sales_and_pin(admin):
     _order(admin, ids["E"], "E1", date(2026, 3, 1), "100.00")
     _order(admin, ids["X"], "X1", date(2026, 3, 1), "1000.00")
     r = grading.recompute(admin, AS_OF)
-    # N = 5, cut-offs ceil(.05)=1, ceil(1.0)=1, ceil(2.5)=3
-    assert r.population == 5
-    assert r.grades == {"key_important": 1, "key_secondary": 0, "ordinary": 2, "small": 2}
+    # ranked: active with sales (D has none: not ranked); N = 4, cut-offs ceil(.04)=1, ceil(.8)=1, ceil(2)=2
+    assert r.population == 4
+    assert r.grades == {"key_important": 1, "key_secondary": 0, "ordinary": 1, "small": 2}
     got = {k: (_stored(admin.db, i).grade, _stored(admin.db, i).grade_rank) for k, i in ids.items()}
-    assert got == {"A": ("key_important", 1), "B": ("ordinary", 2), "C": ("ordinary", 3), "D": ("small", 5),
+    assert got == {"A": ("key_important", 1), "B": ("ordinary", 2), "C": ("small", 3), "D": (None, None),
                    "E": ("small", 4), "X": (None, None)}
     assert _stored(admin.db, ids["A"]).grade_value == Decimal("500.00")
     # ABC over all customers, total 2,200: X P=0 A; A P=1000/2200 A; B P=1500/2200=68.2% A;
-    # C P=1800/2200=81.8% B; E P=2100/2200=95.5% C; D zero sales C.
+    # C P=1800/2200=81.8% B; E P=2100/2200=95.5% C; D no sales: not ranked.
     abc = {k: _stored(admin.db, i).abc_class for k, i in ids.items()}
-    assert abc == {"X": "A", "A": "A", "B": "A", "C": "B", "E": "C", "D": "C"}
-    assert r.abc == {"A": 3, "B": 1, "C": 2}
+    assert abc == {"X": "A", "A": "A", "B": "A", "C": "B", "E": "C", "D": None}
+    assert r.abc == {"A": 3, "B": 1, "C": 1}
     info = grading.explain(admin, ids["A"])
-    assert info.text.startswith("Rank 1 of 5 by 12-month sales ¥500.00 → ")
+    assert info.text.startswith("Rank 1 of 4 by 12-month sales ¥500.00 → ")
     # a manager pins B as key_important; recompute never overwrites it
     customers.pin_grade(admin, ids["B"], "key_important", "战略客户")
     grading.recompute(admin, AS_OF)
@@ -79,9 +79,12 @@ def test_single_customer_and_nobody(admin):
     assert r.population == 0 and r.grades == dict.fromkeys(r.grades, 0)
     only = _cust(admin, "唯一")
     r = grading.recompute(admin, AS_OF)
-    assert r.grades["key_important"] == 1
-    assert _stored(admin.db, only).abc_class == "C"  # zero sales
+    assert r.population == 0 and r.grades["key_important"] == 0  # no sales: nothing to rank by
+    assert _stored(admin.db, only).grade is None and _stored(admin.db, only).abc_class is None
     assert _stored(admin.db, only).loyalty == "potential"
+    _order(admin, only, "O1", date(2026, 1, 5), "10.00")
+    r = grading.recompute(admin, AS_OF)
+    assert r.grades["key_important"] == 1 and _stored(admin.db, only).abc_class == "A"
 
 
 def test_hand_worked_loyalty(admin):
@@ -148,8 +151,13 @@ def test_fast_path_matches_the_pure_engine(admin, values, seed):
     with db.read() as s:
         rows = s.execute(select(Customer.id, Customer.code, Customer.grade_value, Customer.grade,
                                 Customer.grade_rank, Customer.abc_class).where(Customer.id.in_(ids))).all()
-    g = grade_customers([(r[0], r[1], r[2]) for r in rows]).by_id()
-    a = abc_analysis([(r[0], r[1], r[2]) for r in rows]).by_id()
+    sold = [(r[0], r[1], r[2]) for r in rows if r[2] > 0]  # customers without sales are not ranked
+    g = grade_customers(sold).by_id()
+    a = abc_analysis([(r[0], r[1], r[2]) for r in rows if r[2]]).by_id()  # returns still lower the total
+    net = sum(r[2] for r in rows)
     for r in rows:
-        assert (r[3], r[4]) == (g[r[0]].grade, g[r[0]].rank)
-        assert r[5] == a[r[0]].abc_class
+        if r[2] > 0:
+            assert (r[3], r[4]) == (g[r[0]].grade, g[r[0]].rank)
+            assert r[5] == (a[r[0]].abc_class if net > 0 else None)  # returns beyond sales: nobody ranked
+        else:
+            assert (r[3], r[4], r[5]) == (None, None, None)

@@ -51,7 +51,8 @@ def test_json_contract_of_every_report(world):  # noqa: ANN001
         if name in ROW_KEYS:
             assert keys == ROW_KEYS[name], name
         for row in data["rows"]:
-            assert list(row) == keys
+            assert [k for k in row if not k.endswith("_label")] == keys
+            assert all(k[:-len("_label")] in keys for k in row if k.endswith("_label"))
         for section in data["sections"].values():
             assert {"columns", "rows"} <= set(section)
         json.dumps(data)  # plain JSON values only
@@ -82,7 +83,7 @@ def test_composition_totals_match_sales_and_customers(world):  # noqa: ANN001
     m = metrics.period_metrics(world["manager"], P0, P1)
     assert data["totals"]["sales"] == pytest.approx(float(m.sales))
     assert data["totals"]["customers"] == len(report_world.CUSTOMERS)
-    assert {r["group"] for r in data["rows"]} >= {"Active", "Lost"}
+    assert {r["group"] for r in data["rows"]} >= {"active", "lost"} and {r["group_label"] for r in data["rows"]} >= {"Active", "Lost"}
     with pytest.raises(ValidationError):
         _json(world["manager"], "composition", by="colour")
 
@@ -107,17 +108,56 @@ def test_satisfaction_overall_agrees_with_period_metrics(world):  # noqa: ANN001
     assert data["totals"]["repurchase_rate"] == pytest.approx(float(m.repurchase_rate), abs=1e-4)
 
 
+def test_json_gives_machine_keys_beside_the_labels_and_numbers_at_full_precision(world):  # noqa: ANN001
+    from desktop_crm.core import i18n
+    from desktop_crm.core.enums import COMPLAINT_CATEGORY, GRADE
+
+    i18n.set_language("zh_CN")  # the keys do not change with the language; the labels do
+    seasonal = _json(world["manager"], "seasonal")
+    assert [r["month"] for r in seasonal["rows"]] == list(range(1, 13))
+    assert seasonal["rows"][0]["month_label"] == "一月"
+    pyramid = _json(world["manager"], "pyramid")
+    assert {r["grade"] for r in pyramid["rows"]} <= set(GRADE.keys) | {None}
+    assert all(r["grade_label"] for r in pyramid["rows"])
+    complaints = _json(world["manager"], "complaints")
+    assert {r["category"] for r in complaints["rows"]} <= set(COMPLAINT_CATEGORY.keys)
+    churn = _json(world["manager"], "churn")
+    lost = churn["sections"]["lost_customers"]["rows"]
+    assert lost and all(isinstance(r["counted"], bool) for r in lost)
+    assert all(len(r["lost_at"]) == 19 and r["lost_at"][10] == "T" for r in lost)  # ISO date-times
+    for name in registry.REPORTS:  # every number as the model holds it: the renderers round, not the JSON
+        report = registry.build(world["manager"], name, ReportParams(P0, P1))
+        data = report.to_dict()
+        for built, given in zip(report.main.rows, data["rows"], strict=True):
+            for c in report.main.columns:
+                value = built.get(c.key)
+                if c.numeric and isinstance(value, Decimal | float | int) and c.key not in built.get("_keys", {}):
+                    assert given[c.key] == float(value), (name, c.key)
+
+
 def test_seasonal_years_and_targets(world):  # noqa: ANN001
     data = _json(world["manager"], "seasonal", target=Decimal("120000"))
-    assert data["parameters"]["years"] == [2026]
+    used = data["parameters"]["years"]
+    assert used and all(date(y, 12, 31) < date.today() for y in used)  # complete years only
+    assert any(", ".join(map(str, used)) in note for note in data["notes"])  # and it says which
     assert sum(r["seasonal_index"] for r in data["rows"]) == pytest.approx(1200)
     assert sum(r["share"] for r in data["rows"]) == pytest.approx(1.0)
     assert sum(r["target"] for r in data["rows"]) == pytest.approx(120000)
-    two = _json(world["manager"], "seasonal", years=2)  # ends 2026-12-31 → 2025, 2026
-    assert two["parameters"]["years"] == [2025, 2026]
+    two = _json(world["manager"], "seasonal", years=2)
+    assert len(two["parameters"]["years"]) == 2 and two["parameters"]["years"][-1] < date.today().year
     assert years_for(ReportParams(date(2026, 3, 1), date(2026, 3, 31)), 3) == [2023, 2024, 2025]
     with pytest.raises(ValidationError):
         _json(world["manager"], "seasonal", years=3, scope="category:没有这个类别")
+
+
+def test_the_seasonal_index_counts_no_unfinished_year():
+    """This year, three days into December, is not a year of data: its December would weigh as a month."""
+    year = ReportParams(date(2026, 1, 1), date(2026, 12, 31))
+    assert years_for(year, 3, today=date(2026, 12, 3)) == [2023, 2024, 2025]
+    assert years_for(year, 3, today=date(2027, 1, 1)) == [2026]
+    assert years_for(ReportParams(date(2026, 1, 1), date(2026, 12, 31), years=2), 3,
+                     today=date(2026, 12, 3)) == [2024, 2025]
+    assert years_for(ReportParams(date(2024, 1, 1), date(2025, 12, 31)), 3, today=date(2026, 12, 3)) == [2024, 2025]
 
 
 def test_scope_is_limited_by_role(world):  # noqa: ANN001

@@ -33,10 +33,15 @@ def test_json_contract():
     assert set(data["sections"]["by_grade"]) >= {"columns", "rows", "totals"}
 
 
-def test_json_money_rounds_to_cents():
-    table = Table([Column("m", "M", "money")], [{"m": Decimal("1.005")}, {"m": 2.675}])
+def test_json_numbers_keep_their_full_precision_and_the_renderers_round():
+    from desktop_crm.core.reporting.formatting import format_cell
+
+    table = Table([Column("m", "M", "money"), Column("p", "P", "percent")],
+                  [{"m": Decimal("1.005"), "p": Decimal("0.123456789")}, {"m": 2.675, "p": 0.5}])
     report = Report("k", "t", table)
-    assert [r["m"] for r in report.to_dict()["rows"]] == [1.01, 2.68]
+    assert [(r["m"], r["p"]) for r in report.to_dict()["rows"]] == [(1.005, 0.123456789), (2.675, 0.5)]
+    assert format_cell(Decimal("1.005"), "money") == "1.01" and format_cell(Decimal("0.123456789"), "percent") == \
+        "12.35%"
 
 
 @pytest.mark.parametrize(

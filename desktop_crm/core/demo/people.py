@@ -270,10 +270,10 @@ def batch(p: Pools, first_id: int, first_contact: int, codes: list[str], owners:
 
 def customer_rows(lives: list[Life], heads: list[tuple], admin_id: int, basis: str, form: RowForm) -> list[tuple]:
     """The customer rows, completed with each life's last contact. A customer who never ordered
-    gets the grading a recompute gives it (no grade, value 0, loyalty `potential`, ABC class C), so
+    gets the grading a recompute gives it (no grade, value 0, loyalty `potential`, no ABC class), so
     the recompute after the load only writes the buyers."""
     ts = form.timestamp
-    unranked = (form.cents(0), basis, "potential", "C")
+    unranked = (form.cents(0), basis, "potential", None)
     buyer = (None, None, None, None)
     return [(*head, ts(life.last_contact) if life.last_contact else None, ts(life.created), admin_id, 1,
              *(buyer if life.orders else unranked)) for life, head in zip(lives, heads, strict=True)]

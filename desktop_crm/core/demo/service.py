@@ -60,8 +60,8 @@ class ServiceDesk:
                     self._one(life, received, number, amount, out)
         if "complaint_open" in life.plants and life.orders:
             d, number, amount = life.orders[-1]
-            # just in, under way and on time, past its resolution time, resolved and waiting for the visit
-            for ago, severity, stop in ((timedelta(hours=2), "normal", "registered"),
+            # just in (critical), under way and on time, past its resolution time, resolved and waiting for the visit
+            for ago, severity, stop in ((timedelta(minutes=50), "critical", "registered"),
                                         (timedelta(hours=50), "major", "accepted"),
                                         (timedelta(days=10), "normal", "processing"),
                                         (timedelta(days=6), "normal", "resolved")):

@@ -26,6 +26,9 @@ from desktop_crm.core.i18n import _
 KINDS = ("text", "int", "money", "percent", "fraction", "number", "date", "datetime")
 NUMERIC_KINDS = frozenset({"int", "money", "percent", "fraction", "number"})
 CHART_KINDS = ("bar", "pie", "line")
+# row key: machine keys of the row's label cells, column -> key (an enum key, a month 1–12, a bool).
+# Screens, Excel and PDF show the labels; JSON gives the key under the column and the label beside it.
+KEYS = "_keys"
 _CENT = Decimal("0.01")
 
 
@@ -64,7 +67,7 @@ class Table:
         kinds = [(c.key, c.kind) for c in cols]
         return {
             "columns": [{"key": c.key, "title": c.title} for c in cols],
-            "rows": [{k: json_value(row.get(k), kind) for k, kind in kinds} for row in self.rows],
+            "rows": [_json_row(row, kinds) for row in self.rows],
             "totals": (
                 {k: json_value(self.totals.get(k), kind) for k, kind in kinds if k in self.totals}
                 if self.totals
@@ -137,7 +140,7 @@ class Report:
         return sum(len(t.rows) for _, _, t in self.tables())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract: report, title, parameters, columns, rows, totals, sections."""
+        """The JSON contract: report, title, parameters, columns, rows, totals, sections, notes."""
         main = self.main.to_dict()
         return {
             "report": self.key,
@@ -152,6 +155,7 @@ class Report:
             "rows": main["rows"],
             "totals": main["totals"],
             "sections": {s.key: dict(s.table.to_dict(), title=s.title) for s in self.sections},
+            "notes": list(self.notes),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -169,16 +173,27 @@ def money_cents(value: Any) -> Decimal:
     return d.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def _json_row(row: dict[str, Any], kinds: list[tuple[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    keys = row.get(KEYS) or {}
+    for k, kind in kinds:
+        if k in keys:  # the machine key, and the label as shown beside it
+            out[k] = _plain(keys[k])
+            out[f"{k}_label"] = _plain(row.get(k))
+        else:
+            out[k] = json_value(row.get(k), kind)
+    return out
+
+
 def json_value(value: Any, kind: str) -> Any:
-    """A cell as a JSON value: numbers as numbers, money to cents, fractions as fractions."""
+    """A cell as a JSON value at full precision (rounding belongs to the renderers): numbers as
+    numbers, fractions as fractions of 1, dates in ISO form."""
     if value is None:
         return None
-    if kind == "money":
-        return float(money_cents(value))
     if kind == "int":
         return int(value) if not isinstance(value, str) else value
-    if kind in ("percent", "fraction", "number"):
-        return round(float(value), 6) if not isinstance(value, str) else value
+    if kind in ("money", "percent", "fraction", "number"):
+        return float(value) if not isinstance(value, str) else value
     return _plain(value)
 
 

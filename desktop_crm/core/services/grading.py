@@ -11,7 +11,8 @@ slow; tests check this path against `grade_customers` and `abc_analysis`).
 Windows: "as of T" means at the end of day T. The value window is the `grade_value_months`
 months ending on T ([T+1 − months, T+1) in the rules' [start, end) form), the loyalty
 n12 window the 12 months ending on T, the tenure T − first order date.
-ABC here is the stored class: scope all customers, period = the value window.
+ABC here is the stored class: scope all customers, period = the value window. Customers without
+sales in the value window are not ranked: no grade, no ABC class (their loyalty stage still is).
 
 Changed rows are written with executemany in batches; a pinned grade is never
 overwritten (its rank, value, loyalty and ABC class still are). The run is one
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import time as _time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -167,7 +168,9 @@ def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) ->
         return a[0] - a[1] if profit else a[0]
 
     # codes are unique, so (value desc, code) is the rules' full order (the id tie-break never decides)
-    active = sorted((-value_of(r[0]), r[1], r[0]) for r in current if r[2] == "active")
+    # ranked: active customers with sales in the value window (no sales: nothing to rank them by)
+    active = sorted((-value_of(r[0]), r[1], r[0]) for r in current
+                    if r[2] == "active" and agg.get(r[0], zero)[0] > 0)
     n = len(active)
     cut = grade_cutoffs(n, p.grade)
     ranked: dict[int, int] = {row[2]: rank for rank, row in enumerate(active, 1)}
@@ -202,13 +205,14 @@ def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) ->
             stage = stage_memo.get(key)
             if stage is None:
                 stage = stage_memo[key] = loyalty_stage(as_of, _day(a[4]), a[3], p.loyalty)
-            cls = abc_of.get(cid, "C")
+            cls = abc_of.get(cid)  # None: no sales in the window, not ranked
             v = a[0] - a[1] if profit else a[0]
             pop = n if rank is not None else None
             if grade:
                 out_grades[grade] += 1
             out_loyalty[stage] += 1
-            out_abc[cls] += 1
+            if cls:
+                out_abc[cls] += 1
             if (grade, rank, pop, v, basis, stage, cls) != (r[3], r[4], r[5], r[2], r[6], r[7], r[8]):
                 changes.append({"b_id": cid, "grade": grade, "grade_rank": rank, "grade_population": pop,
                                 "grade_value": v, "grade_basis": basis, "loyalty": stage, "abc_class": cls})
@@ -222,6 +226,32 @@ def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) ->
                   "grades": (None, _counts_text(out_grades)), "changed": (None, changed)},
                  label=_("Grades, loyalty and ABC"))
     return RecomputeResult(**{**result.__dict__, "seconds": _time.perf_counter() - t0, "timings": timings})
+
+
+def grades_as_of(s: Session, as_of: date) -> dict[int, str]:
+    """The value grade each customer had at the end of day `as_of`, by the rules of DOMAIN §6.2 on the
+    data as it was then: the customers active at that moment (their latest status then), with sales in
+    the value window ending then, ranked by value. Reports use it for "the grade at the start of the
+    period" (today's grade says nothing about a customer lost since). Pinned grades are today's only."""
+    from desktop_crm.core.models import StatusChange
+
+    p = read_params(s, as_of)
+    end = datetime.combine(as_of, datetime.max.time())
+    h = StatusChange
+    nxt = func.lead(h.at).over(partition_by=h.customer_id, order_by=(h.at, h.id))
+    latest = select(h.customer_id.label("cid"), h.status.label("status"), nxt.label("nxt")).where(h.at <= end).subquery()
+    active = set(s.scalars(select(latest.c.cid).where(latest.c.nxt.is_(None), latest.c.status == "active")))
+    codes = dict(s.execute(select(Customer.id, Customer.code).where(Customer.id.in_(select(latest.c.cid).where(
+        latest.c.nxt.is_(None), latest.c.status == "active")))).all())
+    values, nocost_any = {}, False
+    for cid, sales, cost, nocost, _n12, _first in s.execute(aggregate_query(p)):
+        nocost_any = nocost_any or bool(nocost)
+        if cid in active and int(sales or 0) > 0:
+            values[cid] = (int(sales or 0), int(cost or 0))
+    profit = p.basis == "profit" and not nocost_any  # as recompute: profit only when every order has a cost
+    ranked = sorted((-(v[0] - v[1] if profit else v[0]), codes.get(cid, ""), cid) for cid, v in values.items())
+    cut = grade_cutoffs(len(ranked), p.grade)
+    return {cid: _grade(rank, cut) for rank, (_v, _code, cid) in enumerate(ranked, 1)}
 
 
 def _day(value: object) -> date | None:

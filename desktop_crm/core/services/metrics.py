@@ -129,7 +129,8 @@ def period_metrics(ctx: Ctx, date_from: date, date_to: date, scope: str = "all")
         rules.complaint_rate(complaints, n_orders), sat.count, sat.mean, sat.share_4_plus)
 
 
-def _churn_counts(s: Session, start: datetime, end: datetime, cust) -> tuple[int, int]:  # noqa: ANN001
+def _churn_cohort(start: datetime, end: datetime, cust):  # noqa: ANN001, ANN202
+    """(customers active at `start`, whether each became lost in (start, end]) as a subquery and a flag."""
     h = StatusChange
     # the latest entry at or before the start is the one with no next entry (ties: the later id);
     # lead() over the (customer_id, at) index order needs no sort, unlike row_number() … DESC
@@ -139,9 +140,26 @@ def _churn_counts(s: Session, start: datetime, end: datetime, cust) -> tuple[int
     h2 = StatusChange.__table__.alias("h2")
     lost_flag = exists().where(h2.c.customer_id == latest.c.cid, h2.c.status == rules.LOST,
                                h2.c.at > start, h2.c.at <= end)
+    return latest, lost_flag, (latest.c.nxt.is_(None), latest.c.status == rules.ACTIVE)
+
+
+def _churn_counts(s: Session, start: datetime, end: datetime, cust) -> tuple[int, int]:  # noqa: ANN001
+    latest, lost_flag, active = _churn_cohort(start, end, cust)
     row = s.execute(select(func.count(), func.coalesce(func.sum(case((lost_flag, 1), else_=0)), 0))
-                    .select_from(latest).where(latest.c.nxt.is_(None), latest.c.status == rules.ACTIVE)).one()
+                    .select_from(latest).where(*active)).one()
     return int(row[0] or 0), int(row[1] or 0)
+
+
+def churned_ids(s: Session, start: datetime, end: datetime, cust) -> set[int]:  # noqa: ANN001
+    """The customers counted as lost by `_churn_counts`: active at the start, lost in the period."""
+    return cohort(s, start, end, cust)[1]
+
+
+def cohort(s: Session, start: datetime, end: datetime, cust) -> tuple[set[int], set[int]]:  # noqa: ANN001
+    """(customers active at the start, those of them lost in the period) — `_churn_counts` by customer."""
+    latest, lost_flag, active = _churn_cohort(start, end, cust)
+    rows = s.execute(select(latest.c.cid, case((lost_flag, 1), else_=0)).where(*active)).all()
+    return {r[0] for r in rows}, {r[0] for r in rows if r[1]}
 
 
 def _order_counts(s: Session, d0: date, d1: date, cust, order_cond) -> tuple[int, int, int, Decimal]:  # noqa: ANN001

@@ -1,8 +1,9 @@
 """2. ABC analysis (DOMAIN §6.4): customers of the scope ranked by period sales; class A/B/C
 by the cumulative share before each customer (limits from the `abc_cutoffs` setting).
 
-Population: the scope's active customers plus every customer with sales in the period
-(zero sales are class C). Shares come from `rules.abc` (they add up to exactly 1).
+Population: the scope's customers with sales in the period; customers without sales are not
+ranked (the report says how many active customers had none). Shares come from `rules.abc` (they
+add up to exactly 1).
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
             .where(Order.date >= p.date_from, Order.date <= p.date_to, scope.sales_of(Order.customer_id))
             .group_by(Order.customer_id)).all())
         step(progress, 1, 3, _("Ranking customers…"))
-        people = s.execute(select(Customer.id, Customer.code, Customer.name).where(
+        people = s.execute(select(Customer.id, Customer.code, Customer.name, Customer.status).where(
             scope.customers_of(Customer.id),
             or_(Customer.status == "active", Customer.id.in_(
                 select(Order.customer_id).where(Order.date >= p.date_from, Order.date <= p.date_to)))
         )).all()
+    unsold = sum(1 for cid, _c, _n, status in people if status == "active" and money(sales.get(cid)) <= 0)
+    people = [(cid, code, name) for cid, code, name, _s in people if money(sales.get(cid)) > 0]
     names = {cid: (code, name) for cid, code, name in people}
     result = abc_analysis([(cid, code, money(sales.get(cid))) for cid, code, _n in people], params)
     step(progress, 2, 3)
@@ -66,5 +69,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     return shell("abc", _("ABC analysis"), p, scope, head, Table(columns, rows, totals),
                  parameters=[Parameter(_("Classes"), limits, "limits")],
                  sections=[Section("by_class", _("By class"), by_class)], chart=chart,
-                 json_totals={"classes": classes},
+                 json_totals={"classes": classes, "not_ranked": unsold},
+                 notes=[_("Customers without sales in the period are not ranked: {n} active customers had "
+                          "none.").format(n=unsold)],
                  json_params={"a_limit": float(params.a_limit), "b_limit": float(params.b_limit)})

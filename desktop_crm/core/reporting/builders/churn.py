@@ -14,17 +14,28 @@ from sqlalchemy.orm import aliased
 from desktop_crm.core.enums import GRADE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, Order, StatusChange, User
-from desktop_crm.core.reporting.builders.common import CUSTOMER, DRILL, col, fraction_value, shell, step
+from desktop_crm.core.reporting.builders.common import CUSTOMER, DRILL, KEYS, col, fraction_value, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, add_months, header, resolve_scope
-from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
+from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table
 from desktop_crm.core.rules import metrics as rules
 from desktop_crm.core.services import settings
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customer_query import IDS
-from desktop_crm.core.services.metrics import _churn_counts  # the one churn query (DOMAIN §6.5)
+from desktop_crm.core.services.metrics import _churn_counts, churned_ids  # the one churn query (DOMAIN §6.5)
 
 WARNING_LIMIT = 500
 _GRADE_ORDER = {g: i for i, g in enumerate(GRADE.keys)}
+
+
+def _first_of(lost_rows: list, counted: set[int]) -> list[bool]:
+    """Which list rows the period's total counts: a counted customer's first loss in the period."""
+    seen: set[int] = set()
+    out = []
+    for row in lost_rows:
+        out.append(row[0] in counted and row[0] not in seen)
+        if row[0] in counted:
+            seen.add(row[0])
+    return out
 
 
 def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
@@ -43,6 +54,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
             rows.append({"month": f"{first.year}-{first.month:02d}", "active_at_start": active, "lost": lost,
                          "churn_rate": fraction_value(rules.churn_rate(active, lost))})
         active, lost = _churn_counts(s, p.start, p.end, cust)
+        counted = churned_ids(s, p.start, p.end, cust)
         step(progress, len(months), total_steps, _("Listing lost customers…"))
         owner = aliased(User)
         lost_rows = s.execute(
@@ -64,16 +76,19 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
             .where(Customer.status == rules.ACTIVE, scope.customers_of(Customer.id),
                    (last.c.last.is_(None)) | (last.c.last < cutoff))
             .order_by(last.c.last.is_(None), last.c.last, Customer.code).limit(WARNING_LIMIT * 4)).all()
-    totals = {"month": total_label(), "active_at_start": active, "lost": lost,
+    totals = {"month": _("Whole period"), "active_at_start": active, "lost": lost,
               "churn_rate": fraction_value(rules.churn_rate(active, lost))}
     columns = [col("month", _("Month")), col("active_at_start", _("Active at start"), "int"),
                col("lost", _("Lost"), "int"), col("churn_rate", _("Churn rate"), "percent")]
     lost_table = Table(
         [col("customer_code", _("Code")), col("customer_name", _("Customer")), col("lost_at", _("Lost at"), "datetime"),
-         col("reason", _("Reason")), col("owner", _("Owner")), col("grade", _("Grade"))],
+         col("reason", _("Reason")), col("owner", _("Owner")), col("grade", _("Grade")),
+         col("counted", _("In the period's churn rate"))],
         [{"customer_code": code, "customer_name": name, "lost_at": at, "reason": reason or "",
-          "owner": dn or un or _("(pool)"), "grade": GRADE.label(g), CUSTOMER: cid}
-         for cid, code, name, at, reason, dn, un, g in lost_rows])
+          "owner": dn or un or _("(pool)"), "grade": GRADE.label(g), CUSTOMER: cid,
+          "counted": _("yes") if first else _("no"), KEYS: {"grade": g, "counted": first}}
+         for (cid, code, name, at, reason, dn, un, g), first in zip(lost_rows, _first_of(lost_rows, counted),
+                                                                     strict=True)])
     warn = sorted(warn, key=lambda r: (_GRADE_ORDER.get(r[3], 9), r[4] is not None, r[4] or p.date_to, r[1]))
     warn_rows = [{"customer_code": code, "customer_name": name, "grade": GRADE.label(g), "last_order": lo,
                   "days_since": (p.date_to - lo).days if lo else None, "owner": dn or un or _("(pool)"),
@@ -89,7 +104,14 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         row[DRILL] = {IDS: sorted(lost_by_month.get(row["month"], ()))}
     chart = ChartSeries("line" if len(rows) > 1 else "bar", _("Churn rate by month (%)"), [r["month"] for r in rows],
                         [(_("Churn rate (%)"), [float(r["churn_rate"] or 0) * 100 for r in rows])])
-    notes = [_("Churn warning: active customers without an order for {days} days at the period's end "
+    monthly = sum(r["lost"] for r in rows)
+    notes = [_("How the lost customers add up: {listed} times a customer became lost in the period (the list "
+               "below); {counted} of these customers were active at the period's start — the period's churn "
+               "rate counts those; the months count a customer who was active at that month's start, "
+               "{monthly} in all (a customer won and lost again within the period, or gained and lost within it, "
+               "counts in a month but not in the period).").format(listed=len(lost_rows), counted=lost,
+                                                                    monthly=monthly),
+             _("Churn warning: active customers without an order for {days} days at the period's end "
                "(first {n} shown).").format(days=days, n=WARNING_LIMIT)]
     step(progress, total_steps, total_steps)
     return shell("churn", _("Churn and retention"), p, scope, head, Table(columns, rows, totals),

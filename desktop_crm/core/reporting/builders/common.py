@@ -18,13 +18,16 @@ from sqlalchemy import BigInteger, func, type_coerce
 from desktop_crm.core.models import Order
 from desktop_crm.core.models.types import cents_to_money
 from desktop_crm.core.progress import check
+from desktop_crm.core.reporting import model
 from desktop_crm.core.reporting.builders.params import Header, ReportParams, Scope
 from desktop_crm.core.reporting.model import ChartSeries, Column, Parameter, Report, Section, Table
 from desktop_crm.core.rules.rounding import apportion
 
 DRILL = "_filter"  # row key: customer-list filter fields (dict) for drill-down
+KEYS = model.KEYS  # row key: machine keys of label cells, for the JSON form
 CUSTOMER = "_customer_id"  # row key: one customer to open
-SHARE_QUANTUM = Decimal("0.0001")  # shares shown to 0.01 %
+SHARE_QUANTUM = Decimal("0.0001")  # shares shown to 0.01 %: apportioned at it, so they add up to 100 %
+EXACT = Decimal("1E-12")  # rates and means: as good as exact; the renderers round them
 
 
 @dataclass
@@ -61,19 +64,19 @@ def shares(values: list[Decimal | int], quantum: Decimal = SHARE_QUANTUM) -> lis
     return apportion([Fraction(Decimal(v)) / Fraction(total) for v in values], quantum)
 
 
-def ratio(num: int | Decimal, den: int | Decimal, quantum: Decimal = SHARE_QUANTUM) -> Decimal | None:
+def ratio(num: int | Decimal, den: int | Decimal, quantum: Decimal = EXACT) -> Decimal | None:
     if not den:
         return None
     return fraction_value(Fraction(Decimal(num)) / Fraction(Decimal(den)), quantum)
 
 
-def fraction_value(value: Fraction | None, quantum: Decimal = SHARE_QUANTUM) -> Decimal | None:
+def fraction_value(value: Fraction | None, quantum: Decimal = EXACT) -> Decimal | None:
     if value is None:
         return None
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
 
 
-def mean(values: list[float | int], places: str = "0.01") -> Decimal | None:
+def mean(values: list[float | int], places: str = "1E-12") -> Decimal | None:
     if not values:
         return None
     return (Decimal(sum(values)) / Decimal(len(values))).quantize(Decimal(places))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from desktop_crm.core import enums
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Complaint, User
-from desktop_crm.core.reporting.builders.common import DRILL, col, mean, shares, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, KEYS, col, mean, shares, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
 from desktop_crm.core.services.complaints import complaint_scope
@@ -94,7 +94,8 @@ def _group(items: list[dict], field: str, label: Callable[[Any], str]) -> Table:
     rows = []
     for k, share in zip(keys, shares([len(groups[k]) for k in keys]), strict=True):
         rows.append({field: label(k), **_figures(groups[k]), "share": share,
-                     DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})}})
+                     DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})},
+                     **({KEYS: {field: k}} if field != "handler" else {})})
     totals = {field: total_label(), **_figures(items), "share": 1 if items else None}
     title = {"category": _("Category"), "root_cause": _("Root cause"), "severity": _("Severity"),
              "status": _("Status"), "channel": _("Channel"), "handler": _("Handler")}[field]

@@ -11,7 +11,7 @@ from desktop_crm.core import enums
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Customer, Order
-from desktop_crm.core.reporting.builders.common import DRILL, col, money, sales_sum, shares, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, KEYS, col, money, sales_sum, shares, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Parameter, Report, Table, total_label
 from desktop_crm.core.services.context import Ctx
@@ -52,7 +52,8 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     rows = []
     for k, sh in zip(order, share, strict=True):
         label = (enum.label(k) if enum else str(k)) if k not in (None, "") else _("(not set)")
-        row = {"group": label, "customers": counts.get(k, 0), "sales": amounts[k], "share": sh}
+        row = {"group": label, "customers": counts.get(k, 0), "sales": amounts[k], "share": sh,
+               KEYS: {"group": k if k not in ("",) else None}}
         if k not in (None, ""):
             row[DRILL] = {field: [k] if enum else k}
         rows.append(row)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desktop_crm.core.enums import GRADE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, Order
-from desktop_crm.core.reporting.builders.common import DRILL, col, money, sales_sum, shares, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, KEYS, col, money, sales_sum, shares, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Table, total_label
 from desktop_crm.core.rules.grading import GRADES
@@ -36,8 +36,8 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     amounts = [money(sales.get(k)) for k in keys]
     rows = []
     for k, amount, share in zip(keys, amounts, shares(amounts), strict=True):
-        row = {"grade": GRADE.label(k) if k else _("(not graded)"), "customers": counts.get(k, 0),
-               "sales": amount, "share": share}
+        row = {"grade": GRADE.label(k) if k else _("(not ranked: no sales)"), "customers": counts.get(k, 0),
+               "sales": amount, "share": share, KEYS: {"grade": k}}
         if k:
             row[DRILL] = {"grade": [k], "status": ["active"]}
         rows.append(row)

@@ -1,8 +1,10 @@
 """6. Seasonal index and monthly targets 季节推算分析 (DOMAIN §6.6), computed by `rules.seasonal`.
 
-Years: `--years N` = the N full calendar years ending at the period's end (the period's year
-when it ends on 31 December, else the year before); otherwise the full calendar years inside
-the period; when there are none, the `seasonal_years` setting back from the end.
+Years: only complete calendar years count — a year still running (today's) has unfinished
+months, and its December after three days would weigh as a whole month. `--years N` = the N
+complete years ending at the period's end (the period's year when it ends on 31 December and is
+over, else the year before); otherwise the complete years inside the period; when there are
+none, the `seasonal_years` setting back from the end. The report says which years it used.
 JSON: seasonal_index in percent (the twelve sum to 1200), share as a fraction (sum 1).
 """
 
@@ -17,7 +19,7 @@ from sqlalchemy import extract, select
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Order
-from desktop_crm.core.reporting.builders.common import col, money, sales_sum, shell, step
+from desktop_crm.core.reporting.builders.common import KEYS, col, money, sales_sum, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Parameter, Report, Section, Table, total_label
 from desktop_crm.core.rules.seasonal import seasonal_index
@@ -28,14 +30,18 @@ MONTHS = [N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_
           N_("August"), N_("September"), N_("October"), N_("November"), N_("December")]
 
 
-def years_for(p: ReportParams, default_years: int) -> list[int]:
+def years_for(p: ReportParams, default_years: int, today: date | None = None) -> list[int]:
+    """The complete calendar years the index is computed from (see the module docstring)."""
+    today = today or date.today()
+    last_complete = today.year - 1  # the last year whose 31 December has passed
     last_full = p.date_to.year if p.date_to == date(p.date_to.year, 12, 31) else p.date_to.year - 1
+    last_full = min(last_full, last_complete)
     if p.years:
         if p.years < 1 or p.years > 50:
             raise ValidationError({"years": _("must be between 1 and 50")})
         return list(range(last_full - p.years + 1, last_full + 1))
     inside = [y for y in range(p.date_from.year, p.date_to.year + 1)
-              if date(y, 1, 1) >= p.date_from and date(y, 12, 31) <= p.date_to]
+              if date(y, 1, 1) >= p.date_from and date(y, 12, 31) <= p.date_to and y <= last_complete]
     return inside or list(range(last_full - max(default_years, 1) + 1, last_full + 1))
 
 
@@ -57,7 +63,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         raise ValidationError({"years": str(exc)}) from None
     step(progress, 1, 2)
     rows = [{"month": _(MONTHS[m.month - 1]), "average_sales": m.average, "seasonal_index": m.index,
-             "share": m.share / 100, "target": m.target if target is not None else None}
+             "share": m.share / 100, "target": m.target if target is not None else None, KEYS: {"month": m.month}}
             for m in result.months]
     totals = {"month": total_label(), "average_sales": sum((m.average for m in result.months), start=money(0)),
               "seasonal_index": sum(m.index for m in result.months), "share": Decimal(1),
@@ -68,7 +74,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     ykeys = [f"y{y}" for y in years]
     year_rows = []
     for m in range(1, 13):
-        row: dict[str, Any] = {"month": _(MONTHS[m - 1])}
+        row: dict[str, Any] = {"month": _(MONTHS[m - 1]), KEYS: {"month": m}}
         for y, k in zip(years, ykeys, strict=True):
             row[k] = sales.get((y, m), money(0))
         year_rows.append(row)
@@ -87,4 +93,6 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
                  parameters=params, sections=[Section("sales_by_year", _("Sales by year and month"), by_year)],
                  chart=chart, json_params={"years": years, "target": float(target) if target is not None else None},
                  notes=[_("Average monthly sales A = {a}; seasonal index = month average ÷ A × 100.").format(
-                     a=f"{result.overall_average:,.2f}")])
+                     a=f"{result.overall_average:,.2f}"),
+                        _("Years used: {years} — complete calendar years only; a year counts once it has ended.")
+                        .format(years=year_text)])

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 
 from desktop_crm.core.enums import ROLE
 from desktop_crm.core.i18n import _
-from desktop_crm.core.models import Complaint, Customer, Department, User
+from desktop_crm.core.models import Complaint, Customer, Department, Transfer, User
 from desktop_crm.core.models.visits import Interaction, VisitPlan
-from desktop_crm.core.reporting.builders.common import DRILL, col, ratio, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, KEYS, col, ratio, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Table, total_label
 from desktop_crm.core.services.context import Ctx
@@ -46,15 +46,20 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
                                   func.sum(case((Complaint.resolved_at <= Complaint.resolution_due, 1), else_=0)))
                            .where(Complaint.handler_id.in_(ids), Complaint.resolved_at >= p.start,
                                   Complaint.resolved_at <= p.end).group_by(Complaint.handler_id))
-        new = per_user(select(Customer.created_by_id, func.count()).where(
-            Customer.created_by_id.in_(ids), Customer.created_at >= p.start, Customer.created_at <= p.end)
-            .group_by(Customer.created_by_id))
+        # a new customer counts for its owner when it was made (who typed or imported it does not matter):
+        # the giver of its first transfer, or its owner when it was never transferred
+        first = (select(Transfer.from_user_id).where(Transfer.customer_id == Customer.id)
+                 .order_by(Transfer.at, Transfer.id).limit(1).scalar_subquery())
+        first_owner = case((exists().where(Transfer.customer_id == Customer.id), first), else_=Customer.owner_id)
+        new = per_user(select(first_owner, func.count()).where(
+            first_owner.in_(ids), Customer.created_at >= p.start, Customer.created_at <= p.end)
+            .group_by(first_owner))
     step(progress, 1, 2)
     rows = []
     for uid, username, display, role, dept, active in people:
         n_handled, on_time = handled.get(uid, (0, 0))
         row = {"user": (display or username) + ("" if active else " " + _("(inactive)")),
-               "role": ROLE.label(role), "department": dept or "",
+               "role": ROLE.label(role), "department": dept or "", KEYS: {"role": role},
                "interactions": inter.get(uid, (0,))[0], "visits_done": visits.get(uid, (0,))[0],
                "complaints_handled": int(n_handled or 0), "complaints_on_time": int(on_time or 0),
                "on_time_rate": ratio(int(on_time or 0), int(n_handled or 0)), "new_customers": new.get(uid, (0,))[0],
@@ -74,8 +79,10 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     chart = ChartSeries("bar", _("Interactions and visits by user"), [r["user"] for r in top],
                         [(_("Interactions"), [r["interactions"] for r in top]),
                          (_("Visits done"), [r["visits_done"] for r in top])])
-    notes = [_("On time: resolved before the resolution due time. A product category scope does not "
-               "narrow this report.")] if scope.category else [
-        _("On time: resolved before the resolution due time.")]
+    notes = [_("On time: resolved before the resolution due time."),
+             _("New customers: counted for the customer's owner when it was created (its first owner), not for "
+               "the person who entered or imported it.")]
+    if scope.category:
+        notes.append(_("A product category scope does not narrow this report."))
     step(progress, 2, 2)
     return shell("staff", _("Staff activity"), p, scope, head, Table(columns, rows, totals), chart=chart, notes=notes)

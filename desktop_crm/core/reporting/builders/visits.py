@@ -14,7 +14,7 @@ from desktop_crm.core.enums import VISIT_FEEDBACK, VISIT_PURPOSE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import User
 from desktop_crm.core.models.visits import VisitPlan
-from desktop_crm.core.reporting.builders.common import DRILL, col, mean, ratio, shell, step
+from desktop_crm.core.reporting.builders.common import DRILL, KEYS, col, mean, ratio, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Report, Section, Table, total_label
 from desktop_crm.core.services.context import Ctx
@@ -46,7 +46,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None, today: date | None = 
     tag_rows = []
     for key in VISIT_FEEDBACK.keys:
         n = sum(1 for i in done if key in i["tags"])
-        tag_rows.append({"tag": VISIT_FEEDBACK.label(key), "visits": n, "share": ratio(n, len(done)),
+        tag_rows.append({"tag": VISIT_FEEDBACK.label(key), "visits": n, "share": ratio(n, len(done)), KEYS: {"tag": key},
                          DRILL: {IDS: sorted({i["customer_id"] for i in done if key in i["tags"]})}})
     tags = Table([col("tag", _("Feedback tag")), col("visits", _("Visits done with it"), "int"),
                   col("share", _("Share of visits done"), "percent")], tag_rows)
@@ -75,8 +75,8 @@ def _table(items: list[dict], field: str, title: str, label: Any, order: list[st
     for item in items:
         groups.setdefault(item[field], []).append(item)
     keys = sorted(groups, key=lambda k: (order.index(k) if k in order else 99, -len(groups[k]), str(k or "")))
-    rows = [{field: label(k), **_figures(groups[k]), DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})}}
-            for k in keys]
+    rows = [{field: label(k), **_figures(groups[k]), DRILL: {IDS: sorted({g["customer_id"] for g in groups[k]})},
+             **({KEYS: {field: k}} if order else {})} for k in keys]
     columns = [col(field, title), col("planned", _("Planned"), "int"), col("done", _("Done"), "int"),
                col("cancelled", _("Cancelled"), "int"), col("overdue", _("Open past due"), "int"),
                col("done_rate", _("Done rate"), "percent"), col("avg_score", _("Avg. score (1–5)"), "number"),
