@@ -87,3 +87,22 @@ def test_handover_moves_complaints_with_and_without_customers(team, admin):
     assert comp.get(admin, c1.id)["handler_id"] == sup.actor.id  # followed its customer
     assert comp.get(admin, c2.id)["handler_id"] == rep2.actor.id  # the rest
     assert "handover" in comp.get(admin, c2.id).timeline[-1].note
+
+
+def test_contract_anniversaries_are_reminded_and_on_the_dashboard(team):
+    rep = team["rep1"]
+    today = date.today()
+    c = customers.create_customer(rep, {"name": "老合作伙伴"}, status="active").id
+    due = today + timedelta(days=10)
+    if (due.month, due.day) == (2, 29):  # a day every two years have
+        due += timedelta(days=1)
+    signed = due.replace(year=due.year - 2)
+    contracts.create_contract(rep, c, {"number": "HT-周年", "status": "active", "signed_on": signed,
+                                       "start_on": signed, "end_on": today + timedelta(days=400)})
+    contracts.create_contract(rep, c, {"number": "HT-远", "status": "active", "signed_on": today - timedelta(days=100),
+                                       "end_on": today + timedelta(days=400)})
+    g = groups(rep)["contract_anniversary"]
+    assert [r.title for r in g.items] == [f"Contract HT-周年: 2 years on {due.isoformat()}"]
+    assert "contract_anniversary" in {grp.kind for grp in dashboard.load(rep).groups}
+    reminders.mark_done(rep, g.items[0])
+    assert groups(rep)["contract_anniversary"].count == 0

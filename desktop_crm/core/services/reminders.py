@@ -32,6 +32,7 @@ GROUPS: list[tuple[str, str]] = [
     ("key_no_contact", N_("Key customers not contacted")),
     ("churn", N_("Churn warnings")),
     ("contract_end", N_("Contracts ending")),
+    ("contract_anniversary", N_("Contract anniversaries")),
     ("opportunity_stale", N_("Opportunities without an action this month")),
 ]
 GROUP_TITLES = dict(GROUPS)
@@ -229,6 +230,25 @@ def _contracts(s: Session, uid: int, today: date, p: rules.ReminderParams, hidde
     return _group("contract_end", items)
 
 
+def _anniversaries(s: Session, uid: int, today: date, p: rules.ReminderParams, hidden: set) -> Group | None:
+    """Contracts in force whose signing anniversary is within `contract_days` (a thank-you call)."""
+    try:
+        from desktop_crm.core.models import Contract
+    except ImportError:
+        return None
+    rows = s.execute(select(Contract.id, Contract.number, Contract.signed_on, Customer.id, Customer.code, Customer.name)
+                     .join(Customer, Customer.id == Contract.customer_id)
+                     .where(Customer.owner_id == uid, Contract.status == "active", Contract.signed_on.is_not(None)))
+    items = []
+    for kid, number, signed, cid, code, name in rows:
+        nxt = rules.upcoming_anniversary(signed, today, p.contract_days)
+        if nxt is not None and ("contract_anniversary", kid) not in hidden:
+            items.append(Reminder("contract_anniversary", nxt.on, cid, code, name,
+                                  _("Contract {number}: {n} years on {date}").format(
+                                      number=number, n=nxt.years, date=nxt.on.isoformat()), kid, False, uid))
+    return _group("contract_anniversary", items)
+
+
 def _opportunities(s: Session, uid: int, today: date, hidden: set) -> Group | None:
     try:
         from desktop_crm.core.models import Opportunity
@@ -278,6 +298,7 @@ def groups_in_session(s: Session, ctx: Ctx, user_id: int | None = None, today: d
     out = [_follow_ups(s, uid, today), _visits(s, uid, today), _complaints(s, uid, today),
            _birthdays(s, uid, today, p, hidden), _key_not_contacted(s, uid, today, p, hidden),
            _churn(s, uid, today, p, hidden), _contracts(s, uid, today, p, hidden),
+           _anniversaries(s, uid, today, p, hidden),
            _opportunities(s, uid, today, hidden)]
     return [g for g in out if g is not None]
 
@@ -292,7 +313,8 @@ def flat(groups: list[Group]) -> list[Reminder]:
     return [r for g in groups for r in g.items]
 
 
-DISMISSABLE = {"birthday", "contact_birthday", "key_no_contact", "churn", "contract_end", "opportunity_stale"}
+DISMISSABLE = {"birthday", "contact_birthday", "key_no_contact", "churn", "contract_end", "contract_anniversary",
+               "opportunity_stale"}
 
 
 def mark_done(ctx: Ctx, item: Reminder, today: date | None = None) -> None:
@@ -306,7 +328,7 @@ def mark_done(ctx: Ctx, item: Reminder, today: date | None = None) -> None:
     if item.kind not in DISMISSABLE:
         raise ValidationError({"kind": _("this item is done from its own dialog")})
     p_days = {"key_no_contact": 7, "churn": 30}
-    if item.kind in ("birthday", "contact_birthday", "contract_end"):
+    if item.kind in ("birthday", "contact_birthday", "contract_end", "contract_anniversary"):
         until = max(item.due, today)
     elif item.kind == "opportunity_stale":
         nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 1)

@@ -36,6 +36,7 @@ def item_kind_label(kind: str) -> str:
     return {"follow_up": _("Follow-up"), "visit": _("Return visit"), "complaint": _("Complaint"),
             "birthday": _("Birthday"), "contact_birthday": _("Contact birthday"),
             "key_no_contact": _("Key customer"), "churn": _("Churn warning"), "contract_end": _("Contract"),
+            "contract_anniversary": _("Anniversary"),
             "opportunity_stale": _("Opportunity")}.get(kind, kind)
 
 
