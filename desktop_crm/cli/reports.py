@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", choices=[k for k, _l in PRESETS], help=_("a period preset instead of --from/--to"))
     p.add_argument("--scope", default="all", help=_("all | department:NAME | owner:USER | category:NAME"))
     p.add_argument("--by", help=_("composition: category | kind | status | grade | source | region"))
+    p.add_argument("--unit", choices=["yuan", "wan"], default="yuan", help=_("money in yuan, or in 万元 (wan)"))
     p.add_argument("--years", type=int, help=_("seasonal: N full calendar years back from the period's end"))
     p.add_argument("--target", help=_("seasonal: the annual target amount"))
     p.add_argument("--month", help=_("pack: the month, YYYY-MM"))
@@ -51,7 +52,7 @@ def cmd_report(args: argparse.Namespace, env) -> int:  # noqa: ANN001
             raise CliError("give --from and --to (or --period)", 2)
         d0, d1 = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     params = ReportParams(d0, d1, args.scope or "all", by=args.by, years=args.years,
-                          target=parse_amount(args.target))
+                          target=parse_amount(args.target), unit=args.unit)
     report = registry.build(env.ctx, args.name, params)
     path = registry.write(env.ctx, report, args.out)
     print(f"{path}  ({report.total_rows()} rows)", file=sys.stderr)

@@ -263,3 +263,30 @@ def test_progress_and_cancel(world):  # noqa: ANN001
         assert p.steps and p.steps[-1][0] == p.steps[-1][1], name
         with pytest.raises(Cancelled):
             registry.build(world["manager"], name, ReportParams(P0, P1), Progress(True))
+
+
+def test_money_shows_its_currency_and_can_be_in_wan_everywhere(world, tmp_path):  # noqa: ANN001
+    import openpyxl
+    from pypdf import PdfReader
+
+    from desktop_crm.core.reporting.formatting import format_cell
+
+    yuan = registry.build(world["manager"], "pyramid", ReportParams(P0, P1))
+    wan = registry.build(world["manager"], "pyramid", ReportParams(P0, P1, unit="wan"))
+    total = yuan.main.totals["sales"]
+    assert format_cell(total, yuan.main.column("sales").kind).startswith("¥")
+    assert format_cell(total, wan.main.column("sales").kind) == format_cell(total / 10000, "money") + "万"
+    assert wan.to_dict()["totals"]["sales"] == float(total) and wan.to_dict()["parameters"]["unit"] == "wan"
+    for report, name in ((yuan, "y"), (wan, "w")):
+        registry.write(world["manager"], report, tmp_path / f"{name}.xlsx")
+        registry.write(world["manager"], report, tmp_path / f"{name}.pdf")
+    cells = [c for ws in openpyxl.load_workbook(tmp_path / "w.xlsx").worksheets for row in ws.iter_rows()
+             for c in row if isinstance(c.value, int | float)]
+    money_cells = [c for c in cells if "万" in c.number_format]
+    assert money_cells and float(total) / 10000 in [pytest.approx(c.value) for c in money_cells]
+    counts = [c for c in cells if c.number_format == "#,##0"]
+    assert counts and all(isinstance(c.value, int) for c in counts)  # counts are whole numbers
+    assert any("¥" in c.number_format for ws in openpyxl.load_workbook(tmp_path / "y.xlsx").worksheets
+               for row in ws.iter_rows() for c in row if isinstance(c.value, float))
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "w.pdf").pages)
+    assert "万" in text and "¥" in text

@@ -55,7 +55,8 @@ def _json_cell(value, kind: str):  # noqa: ANN001, ANN202
 
 def _json_grid(data: dict, table) -> list[list[str]]:  # noqa: ANN001
     keys, kinds = [c.key for c in table.columns], _kinds(table)
-    grid = [[format_cell(_json_cell(row.get(k), kind), kind) for k, kind in zip(keys, kinds, strict=True)] for row in data["rows"]]
+    grid = [[format_cell(_json_cell(row[f"{k}_label"] if f"{k}_label" in row else row.get(k), kind), kind)
+             for k, kind in zip(keys, kinds, strict=True)] for row in data["rows"]]
     if table.totals:
         grid.append([format_cell(_json_cell(data["totals"].get(k), kind), kind) for k, kind in zip(keys, kinds, strict=True)])
     return grid

@@ -47,7 +47,7 @@ def test_report_workbook(tmp_path):
     row = data[3]
     assert row[0].value == "上海贸易有限公司 1"
     assert row[1].value == 1 and row[1].number_format == "#,##0"
-    assert row[2].value == pytest.approx(1234.51) and row[2].number_format == "#,##0.00"
+    assert row[2].value == pytest.approx(1234.51) and row[2].number_format == '"¥"#,##0.00;-"¥"#,##0.00'
     assert row[3].value == pytest.approx(0.1234) and row[3].number_format == "0.00%"
     assert row[4].number_format == "0.0000"
     assert row[5].number_format == "yyyy-mm-dd" and row[5].value.year == 2024
@@ -116,9 +116,9 @@ def test_csv_bom_and_formatting(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig").splitlines()
     assert text[0].startswith("客户名称 Customer,订单数 Orders")
-    assert '"1,234.50",12.34%' in text[1]
+    assert '"¥1,234.50",12.34%' in text[1]
     assert text[-1].startswith("合计 Total")
-    assert csv_rows(report.main)[1][2] == "1,234.50"
+    assert csv_rows(report.main)[1][2] == "¥1,234.50"
     write_csv(report, tmp_path / "s.csv", include_sections=True)
     assert "按等级 By grade" in (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
 

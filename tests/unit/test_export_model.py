@@ -40,15 +40,16 @@ def test_json_numbers_keep_their_full_precision_and_the_renderers_round():
                   [{"m": Decimal("1.005"), "p": Decimal("0.123456789")}, {"m": 2.675, "p": 0.5}])
     report = Report("k", "t", table)
     assert [(r["m"], r["p"]) for r in report.to_dict()["rows"]] == [(1.005, 0.123456789), (2.675, 0.5)]
-    assert format_cell(Decimal("1.005"), "money") == "1.01" and format_cell(Decimal("0.123456789"), "percent") == \
+    assert format_cell(Decimal("1.005"), "money") == "¥1.01" and format_cell(Decimal("0.123456789"), "percent") == \
         "12.35%"
 
 
 @pytest.mark.parametrize(
     "value, kind, text",
     [
-        (Decimal("1234.5"), "money", "1,234.50"),
-        (Decimal("-1234567.891"), "money", "-1,234,567.89"),
+        (Decimal("1234.5"), "money", "¥1,234.50"),
+        (Decimal("-1234567.891"), "money", "-¥1,234,567.89"),
+        (Decimal("1234500"), "wan", "¥123.45万"),
         (0.1234, "percent", "12.34%"),
         (1, "percent", "100.00%"),
         (1234, "int", "1,234"),

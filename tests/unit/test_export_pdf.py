@@ -31,7 +31,7 @@ def test_short_report_text(tmp_path):
     assert len(pages) == 1
     text = pages[0]
     for expected in ("客户构成", "Customer composition", "示例贸易有限公司", "张三", "2024-03-01",
-                     "全部客户", "1,234.50", "12.34%", "合计", "按等级", "Page 1 of 1", "分组"):
+                     "全部客户", "¥1,234.50", "12.34%", "合计", "按等级", "Page 1 of 1", "分组"):
         assert expected in text, expected
 
 

@@ -71,5 +71,5 @@ def test_csv_injection_prefixed(tmp_path):
         rows = list(csv.reader(fh))
     assert rows[0] == ["Text", "Amount", "N"]
     assert [r[0] for r in rows[1:]] == ["'" + t for t in INJECTIONS]
-    assert {r[1] for r in rows[1:]} == {"-1.50"}  # numbers stay numbers
+    assert {r[1] for r in rows[1:]} == {"-¥1.50"}  # numbers stay numbers (with their currency), not guarded
     assert {r[2] for r in rows[1:]} == {"-3"}

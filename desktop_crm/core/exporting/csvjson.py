@@ -1,7 +1,7 @@
 """CSV and JSON renderings of a report or a table.
 
 CSV is what a user sees: column titles, cells formatted by `format_cell` (so
-money reads `1,234.50`, percent `12.34%`), the totals row last; UTF-8 with BOM
+money reads `¥1,234.50`, percent `12.34%`), the totals row last; UTF-8 with BOM
 so Excel opens Chinese text correctly; formula-like text prefixed with `'`.
 JSON follows the contract of `Report.to_dict()` (numbers as numbers).
 """

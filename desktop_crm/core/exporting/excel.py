@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from desktop_crm.core.exporting.common import Ticker, atomic_path, display_width
 from desktop_crm.core.exporting.xlsx_cells import SheetStream, Styles
 from desktop_crm.core.i18n import _
-from desktop_crm.core.reporting.formatting import formatter
+from desktop_crm.core.reporting.formatting import WAN, formatter
 from desktop_crm.core.reporting.model import Column, Report, Table
 
 WIDTH_SAMPLE_ROWS = 200
@@ -106,12 +107,33 @@ def _write_body(out: SheetStream, table: Table, ticker: Ticker) -> None:
     body = out.cells(kinds)
     append = out.append
     tick = ticker.tick
+    convert = [(i, CELL_VALUE[kind]) for i, kind in enumerate(kinds) if kind in CELL_VALUE]
     for row in table.rows:
-        append(body, [row.get(k) for k in keys])
+        values = [row.get(k) for k in keys]
+        for i, fn in convert:
+            values[i] = fn(values[i])
+        append(body, values)
         tick()
     if table.totals:
-        out.append(out.cells(kinds, bold=True), [table.totals.get(k) for k in keys])
+        values = [table.totals.get(k) for k in keys]
+        for i, fn in convert:
+            values[i] = fn(values[i])
+        out.append(out.cells(kinds, bold=True), values)
     ticker.check()
+
+
+def _whole(value: Any) -> Any:
+    """Counts are whole numbers in the workbook, whatever number type the builder left."""
+    return int(value) if isinstance(value, float | Decimal) and value == int(value) else value
+
+
+def _in_wan(value: Any) -> Any:
+    return Decimal(str(value)) / WAN if isinstance(value, int | float | Decimal) and not isinstance(value, bool) \
+        else value
+
+
+# what a cell holds, by column kind, when it is not the model's value itself
+CELL_VALUE = {"int": _whole, "wan": _in_wan}
 
 
 def _header_facts(report: Report) -> list[tuple[str, Any]]:

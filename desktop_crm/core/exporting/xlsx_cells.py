@@ -26,7 +26,8 @@ from desktop_crm.core.exporting.safe import _CONTROL, FORMULA_TRIGGERS
 
 NUMBER_FORMATS = {
     "int": "#,##0",
-    "money": "#,##0.00",
+    "money": '"¥"#,##0.00;-"¥"#,##0.00',
+    "wan": '"¥"#,##0.00"万";-"¥"#,##0.00"万"',  # the cell holds the amount ÷ 10,000
     "percent": "0.00%",
     "fraction": "0.0000",
     "number": "#,##0.00",

@@ -1,7 +1,7 @@
 """One way to show a report cell as text, by column kind.
 
 The screen, the PDF and the CSV all call `format_cell`, so what a user reads is
-the same everywhere: money `1,234.50`, percent `12.34%`, int `1,234`,
+the same everywhere: money `¥1,234.50` (in 万元 `¥12.35万`), percent `12.34%`, int `1,234`,
 fraction `0.1234`, number `1,234.57`, date `2024-03-01`, datetime `2024-03-01 09:30`.
 """
 
@@ -14,14 +14,35 @@ from typing import Any
 _CENT = Decimal("0.01")
 
 
-def _money(value: Any) -> str:
+WAN = Decimal(10000)  # 万: money shown in ten-thousands of yuan
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+def money_text(value: Any) -> str:
+    """Money with its currency, the one way every screen, PDF and CSV shows it: ¥1,234.50, -¥12.00."""
+    if value is None:
+        return ""
     try:
-        d = value if isinstance(value, Decimal) else Decimal(
-            repr(value) if isinstance(value, float) else str(value)
-        )
-        return f"{d.quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
+        d = _decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return str(value)
+    return f"-¥{-d:,.2f}" if d < 0 else f"¥{d:,.2f}"
+
+
+def _money(value: Any) -> str:
+    return money_text(value)
+
+
+def _wan(value: Any) -> str:
+    """Money in 万元: ¥1,234,500.00 → ¥123.45万."""
+    try:
+        d = (_decimal(value) / WAN).quantize(_CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return (f"-¥{-d:,.2f}" if d < 0 else f"¥{d:,.2f}") + "万"
 
 
 def _int(value: Any) -> str:
@@ -62,6 +83,7 @@ _FORMATTERS = {
     "text": _text,
     "int": _int,
     "money": _money,
+    "wan": _wan,
     "percent": _percent,
     "fraction": lambda v: _number(v, "{:.4f}"),
     "number": _number,

@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 
 from desktop_crm.core.i18n import _
 
-KINDS = ("text", "int", "money", "percent", "fraction", "number", "date", "datetime")
-NUMERIC_KINDS = frozenset({"int", "money", "percent", "fraction", "number"})
+KINDS = ("text", "int", "money", "wan", "percent", "fraction", "number", "date", "datetime")
+NUMERIC_KINDS = frozenset({"int", "money", "wan", "percent", "fraction", "number"})  # wan: money shown in 万元
 CHART_KINDS = ("bar", "pie", "line")
 # row key: machine keys of the row's label cells, column -> key (an enum key, a month 1–12, a bool).
 # Screens, Excel and PDF show the labels; JSON gives the key under the column and the label beside it.
@@ -192,7 +192,7 @@ def json_value(value: Any, kind: str) -> Any:
         return None
     if kind == "int":
         return int(value) if not isinstance(value, str) else value
-    if kind in ("money", "percent", "fraction", "number"):
+    if kind in ("money", "wan", "percent", "fraction", "number"):
         return float(value) if not isinstance(value, str) else value
     return _plain(value)
 

@@ -185,6 +185,10 @@ def display(f: FieldDef, value: object) -> str:
         return str(value).strip(",").replace(",", ", ")
     if f.kind == "bool":
         return _("Yes") if value else _("No")
+    if f.kind == "money":
+        from desktop_crm.core.reporting.formatting import money_text
+
+        return money_text(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

@@ -369,7 +369,8 @@ def explanation_text(grade, pinned, note, rank, n, value, basis, months, as_of, 
         return _("Not computed yet: run “Recompute grades”.")
     basis_label = _("profit") if basis == "profit" else _("sales")
     if rank is None or not n:
-        text = _("Not graded: only active customers are ranked ({months}-month {basis} ¥{value}).").format(
+        text = _("Not graded: only active customers with sales in the last {months} months are ranked ({basis} "
+                 "¥{value}).").format(
             months=months, basis=basis_label, value=f"{value or 0:,.2f}")
     else:
         cut = grade_cutoffs(n, p)

@@ -17,6 +17,7 @@ from desktop_crm.core.enums import (
     Enum,
 )
 from desktop_crm.core.i18n import N_, gettext
+from desktop_crm.core.reporting.formatting import money_text
 
 ENUMS: dict[str, Enum] = {"status": COMPLAINT_STATE, "channel": COMPLAINT_CHANNEL, "category": COMPLAINT_CATEGORY,
                           "severity": COMPLAINT_SEVERITY, "root_cause": ROOT_CAUSE}
@@ -58,7 +59,7 @@ def text_of(key: str, value: object) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return money_text(value)  # compensation, claims
     if isinstance(value, bool):
         return gettext("Yes") if value else ""
     return str(value)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
 from desktop_crm.core.enums import CONTRACT_STATUS, GRADE, LOYALTY, OPPORTUNITY_STAGE
 from desktop_crm.core.i18n import N_, _
+from desktop_crm.core.reporting.formatting import money_text
 
 TITLES = {
     "order_no": N_("Order no."), "date": N_("Date"), "customer_code": N_("Customer code"),
@@ -28,9 +29,7 @@ def title(key: str) -> str:
 
 
 def money(value: object) -> str:
-    if value is None:
-        return ""
-    return f"¥{Decimal(value):,.2f}"
+    return money_text(value)
 
 
 def text_of(key: str, value: object) -> str:

@@ -32,6 +32,7 @@ from desktop_crm.core.reporting.builders.common import CUSTOMER, DRILL
 from desktop_crm.core.reporting.builders.composition import BY_FIELDS
 from desktop_crm.core.reporting.builders.params import (
     PRESETS,
+    UNITS,
     ReportParams,
     parse_amount,
     preset,
@@ -98,7 +99,12 @@ class ReportsView(QWidget):
         self.target_label, self.target_edit = QLabel(_("Annual target:")), QLineEdit()
         self.target_edit.setPlaceholderText(_("optional amount"))
         self.target_edit.setMaximumWidth(140)
-        for w in (self.by_label, self.by_box, self.years_label, self.years_spin, self.target_label, self.target_edit):
+        self.unit_box = QComboBox()  # money in yuan or in 万元
+        self.unit_box.setObjectName("report_unit")
+        for key, label in UNITS.items():
+            self.unit_box.addItem(_(label), key)
+        for w in (self.by_label, self.by_box, self.years_label, self.years_spin, self.target_label, self.target_edit,
+                  QLabel(_("Money in:")), self.unit_box):
             row2.addWidget(w)
         self.run_button = QPushButton(_("Run report"))
         self.run_button.setObjectName("run_report")
@@ -187,7 +193,8 @@ class ReportsView(QWidget):
     def params(self) -> ReportParams:
         return ReportParams(_pydate(self.from_edit.date()), _pydate(self.to_edit.date()),
                             self.scope_box.currentData() or "all", by=self.by_box.currentData(),
-                            years=self.years_spin.value() or None, target=parse_amount(self.target_edit.text()))
+                            years=self.years_spin.value() or None, target=parse_amount(self.target_edit.text()),
+                            unit=self.unit_box.currentData() or "yuan")
 
     def set_report(self, key: str, params: ReportParams | None = None) -> None:
         """Select a report (and period/scope), e.g. from elsewhere in the app; does not run it."""

@@ -30,6 +30,7 @@ from desktop_crm.core.services import settings
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import customer_scope
 
+UNITS = {"yuan": N_("Yuan"), "wan": N_("¥10,000 (万元)")}
 PRESETS: list[tuple[str, str]] = [
     ("this_month", N_("This month")),
     ("last_month", N_("Last month")),
@@ -86,10 +87,13 @@ class ReportParams:
     by: str | None = None  # composition: which field
     years: int | None = None  # seasonal: N full years back from the period's end
     target: Decimal | None = None  # seasonal: annual target
+    unit: str = "yuan"  # money shown in yuan, or "wan" (万元, ten thousands)
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
             raise ValidationError({"to": _("is before the start of the period")})
+        if self.unit not in UNITS:
+            raise ValidationError({"unit": _("use one of: {keys}").format(keys=", ".join(UNITS))})
 
     @property
     def start(self) -> datetime:

@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import N_, _
-from desktop_crm.core.reporting.builders.params import ReportParams
+from desktop_crm.core.reporting.builders.params import UNITS, ReportParams
 from desktop_crm.core.reporting.model import Report
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import require_export
@@ -59,8 +59,25 @@ def report_def(name: str) -> ReportDef:
 
 
 def build(ctx: Ctx, name: str, params: ReportParams, progress: Any = None) -> Report:
-    """Compute one report (permissions applied inside, on every query)."""
-    return report_def(name).builder()(ctx, params, progress)
+    """Compute one report (permissions applied inside, on every query); money in the unit asked for."""
+    report = report_def(name).builder()(ctx, params, progress)
+    if params.unit == "wan":
+        in_wan(report)
+    return report
+
+
+def in_wan(report: Report) -> None:
+    """Money columns shown in 万元 (ten thousands of yuan): the values stay yuan (JSON too); the screen,
+    the workbook and the PDF show them ÷ 10,000."""
+    from dataclasses import replace
+
+    from desktop_crm.core.reporting.model import Parameter
+
+    for _key, _title, table in report.tables():
+        table.columns = [replace(c, kind="wan") if c.kind == "money" else c for c in table.columns]
+    report.parameters.append(Parameter(_("Money in"), _(UNITS["wan"]), "unit"))
+    if hasattr(report, "json_params"):
+        report.json_params["unit"] = "wan"
 
 
 def write(ctx: Ctx, report: Report, path: str | os.PathLike, progress: Any = None) -> Path:

@@ -21,6 +21,7 @@ from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Order
 from desktop_crm.core.reporting.builders.common import KEYS, col, money, sales_sum, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
+from desktop_crm.core.reporting.formatting import money_text
 from desktop_crm.core.reporting.model import ChartSeries, Parameter, Report, Section, Table, total_label
 from desktop_crm.core.rules.seasonal import seasonal_index
 from desktop_crm.core.services import settings
@@ -87,12 +88,12 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
                         [(_("Seasonal index (%)"), [m.index for m in result.months])])
     year_text = ", ".join(str(y) for y in years)
     params = [Parameter(_("Years"), year_text, "years"),
-              Parameter(_("Annual target"), f"{target:,.2f}" if target is not None else _("(none)"), "target")]
+              Parameter(_("Annual target"), money_text(target) if target is not None else _("(none)"), "target")]
     step(progress, 2, 2)
     return shell("seasonal", _("Seasonal index and monthly targets"), p, scope, head, Table(columns, rows, totals),
                  parameters=params, sections=[Section("sales_by_year", _("Sales by year and month"), by_year)],
                  chart=chart, json_params={"years": years, "target": float(target) if target is not None else None},
                  notes=[_("Average monthly sales A = {a}; seasonal index = month average ÷ A × 100.").format(
-                     a=f"{result.overall_average:,.2f}"),
+                     a=money_text(result.overall_average)),
                         _("Years used: {years} — complete calendar years only; a year counts once it has ended.")
                         .format(years=year_text)])
