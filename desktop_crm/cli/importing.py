@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help=_("create (existing rows skipped), update (match by code) or upsert"))
     imp.add_argument("--dry-run", action="store_true", help=_("check and count only; save nothing"))
     imp.add_argument("--errors", metavar="OUT.xlsx", help=_("write the failed rows with their reasons here"))
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help=_("import the good rows and leave out the rows with errors (listed in --errors)"))
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help=_("export a list"))
@@ -39,9 +41,11 @@ def cmd_import(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 
     if args.errors and not args.errors.lower().endswith(".xlsx"):
         raise CliError(_("--errors must name an .xlsx file"), 2)
-    result = run_import(env.ctx, args.target, args.file, mode=args.mode, dry_run=args.dry_run, errors_out=args.errors)
+    result = run_import(env.ctx, args.target, args.file, mode=args.mode, dry_run=args.dry_run, errors_out=args.errors,
+                        skip_invalid=args.skip_invalid)
     for label, n in ((_("created"), result.created), (_("updated"), result.updated),
-                     (_("skipped"), result.skipped), (_("failed"), result.failed)):
+                     (_("unchanged or existing"), result.skipped), (_("rejected"), result.failed),
+                     (_("not saved"), result.not_saved)):
         print(f"{label}: {n}")
     for line in result.warning_lines()[:MAX_LINES]:
         print(_("warning: {text}").format(text=line), file=sys.stderr)
@@ -51,15 +55,15 @@ def cmd_import(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         print(_("error: {text}").format(text=line), file=sys.stderr)
     if len(result.errors) > MAX_LINES:
         print(_("… and {n} more failed rows").format(n=len(result.errors) - MAX_LINES), file=sys.stderr)
-    if result.rejected:
-        print(_("Nothing was saved: fix the failed rows and import the file again."), file=sys.stderr)
+    if result.rejected or result.failed:
+        print(result.summary(), file=sys.stderr)
     if result.stopped:
         print(result.stopped, file=sys.stderr)
     if result.errors_path:
         print(_("Failed rows written to {path}").format(path=result.errors_path), file=sys.stderr)
     if result.dry_run:
         print(_("Dry run: nothing was saved."), file=sys.stderr)
-    return 0 if result.failed == 0 else 1
+    return 0 if result.failed == 0 or (args.skip_invalid and not result.stopped) else 1
 
 
 def cmd_export_customers(args: argparse.Namespace, env) -> int:  # noqa: ANN001

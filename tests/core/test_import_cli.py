@@ -46,15 +46,17 @@ def counts(out: str) -> dict[str, int]:
 def test_import_modes_and_exit_status(dbarg, capsys, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", ["客户编号", "客户名称", "状态"], [["C1", "甲", "现实客户"], ["C2", "乙", "潜在"]])
     code, out, _err = run(dbarg, capsys, "import", "customers", path, "--dry-run")
-    assert code == 0 and counts(out) == {"created": 2, "updated": 0, "skipped": 0, "failed": 0}
+    assert code == 0 and counts(out) == {"created": 2, "updated": 0, "unchanged or existing": 0, "rejected": 0,
+                                         "not saved": 0}
     code, out, _err = run(dbarg, capsys, "import", "customers", path)
     assert code == 0 and counts(out)["created"] == 2
     code, out, _err = run(dbarg, capsys, "import", "customers", path, "--mode", "upsert")
-    assert code == 0 and counts(out) == {"created": 0, "updated": 0, "skipped": 2, "failed": 0}
+    assert code == 0 and counts(out) == {"created": 0, "updated": 0, "unchanged or existing": 2, "rejected": 0,
+                                         "not saved": 0}
     bad = xlsx(tmp_path / "b.xlsx", ["客户编号", "客户名称", "手机"], [["C3", None, "1"]])
     errors = tmp_path / "out" / "errors.xlsx"
     code, out, err = run(dbarg, capsys, "import", "customers", bad, "--errors", str(errors))
-    assert code == 1 and counts(out)["failed"] == 1
+    assert code == 1 and counts(out)["rejected"] == 1
     assert "row 2" in err and "Nothing was saved" in err
     assert list(openpyxl.load_workbook(errors).active.values)[1][0] == "C3"
     contacts = xlsx(tmp_path / "k.xlsx", ["客户编号", "姓名"], [["C1", "王五"]])

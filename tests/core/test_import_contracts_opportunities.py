@@ -122,7 +122,7 @@ def test_contracts_bad_rows_reject_the_file_gb18030(team, custs, tmp_path):
         "HT-OLD,,,,,2025-12-31,,,",
     ], encoding="gb18030")
     r = run_import(admin, "contracts", p, mode="upsert", errors_out=tmp_path / "err.xlsx")
-    assert r.rejected and r.failed == 5 and (r.created, r.updated, r.skipped) == (0, 0, 1)
+    assert r.rejected and r.failed == 5 and (r.created, r.updated, r.skipped, r.not_saved) == (0, 0, 0, 1)
     errs = dict(r.errors)
     assert set(errs[3]) == {"signed_on", "amount", "status"}
     assert errs[4] == {"customer_code": "is required for a new contract"}
@@ -238,7 +238,7 @@ def test_opportunities_refused_rows(team, custs, tmp_path):
         "C000001,重复,2,,,,,",
     ], encoding="gb18030")
     r = run_import(rep1, "opportunities", p)
-    assert r.rejected and r.failed == 8 and r.skipped == 1
+    assert r.rejected and r.failed == 8 and r.skipped == 0 and r.not_saved == 1
     errs = dict(r.errors)
     assert errs[2] == {"customer_code": "no customer C000002 that you can see"}
     assert errs[3] == {"lost_reason": "is required when an opportunity is lost"}
@@ -283,7 +283,7 @@ def test_cli_import_contracts_and_opportunities(admin, db_url, tmp_path, capsys)
     assert main(["--db", db_url, "import", "contracts", str(k)]) == 0
     assert "created: 2" in capsys.readouterr().out
     assert main(["--db", db_url, "import", "contracts", str(k), "--mode", "upsert"]) == 0
-    assert "skipped: 2" in capsys.readouterr().out
+    assert "unchanged or existing: 2" in capsys.readouterr().out
     o = csv(tmp_path / "o.csv", ["客户编号,机会名称,阶段", "C000001,二期,输单"])
     assert main(["--db", db_url, "import", "opportunities", str(o)]) == 1
     err = capsys.readouterr().err

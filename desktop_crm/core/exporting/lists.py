@@ -21,6 +21,7 @@ from typing import Any
 from desktop_crm.core.errors import ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.reporting.model import Column, Table
+from desktop_crm.core.rules.validation import display_phone
 from desktop_crm.core.services import customer_query
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, FieldDef, display
@@ -42,6 +43,8 @@ def shown_value(f: FieldDef, value: object) -> object:
         return None
     if f.enum is not None or f.kind in ("tags", "bool"):
         return display(f, value)
+    if f.kind == "phone":  # the one form people read (and the importer takes back)
+        return display_phone(str(value))
     return value
 
 

@@ -35,7 +35,8 @@ def is_formula_like(text: Any) -> bool:
 
 
 def csv_text(value: Any) -> Any:
-    """Text for a CSV field: control characters stripped, formula-like text prefixed with `'`."""
+    """Text for a CSV field: control characters stripped, text a spreadsheet would take for a formula
+    prefixed with `'` — which the importer removes again (readers.unguard)."""
     if not isinstance(value, str):
         return value
     value = safe_text(value)

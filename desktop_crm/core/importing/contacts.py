@@ -121,5 +121,5 @@ def after_batch(rc: RowContext, ids: list[int]) -> None:
 
 CONTACTS = ImportSpec(
     name="contacts", title=N_("Contacts"), columns=_columns(), validate=validate, write=write,
-    match_key="customer_code", after_batch=after_batch,
+    match_key="customer_code", update_keys=("customer_code", "name"), after_batch=after_batch,
 )

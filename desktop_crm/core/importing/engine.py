@@ -15,7 +15,9 @@
    or was cancelled finishes the job without duplicates (rows already saved
    are found by their key and skipped as identical).
 
-Counts always satisfy created + updated + skipped + failed = rows. A dry run
+With `skip_invalid` step 2 is left out: the rejected rows go to the error workbook and the good
+rows are written. Counts always satisfy created + updated + skipped + failed + not_saved = rows
+(`not_saved`: the good rows of a rejected file — nothing is "skipped" that was never tried). A dry run
 stops after step 1 and reports what would happen. Cancel (through `progress`)
 is honoured while checking (nothing saved) and between units while writing (the
 committed units stay; `cancelled=True`, `rows` counts the rows handled).
@@ -68,6 +70,7 @@ class ImportResult:
     mode: str = CREATE
     dry_run: bool = False
     rejected: bool = False  # rows failed: nothing was saved
+    not_saved: int = 0  # good rows not saved because the file was rejected (never "skipped")
     cancelled: bool = False
     stopped: str = ""  # a unit failed while writing (rare: the data changed meanwhile); earlier units stay
     total_rows: int = 0  # data rows in the file
@@ -78,7 +81,20 @@ class ImportResult:
         return self.failed == 0 and not self.cancelled
 
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "skipped": self.skipped, "failed": self.failed}
+        return {"created": self.created, "updated": self.updated, "skipped": self.skipped, "failed": self.failed,
+                "not_saved": self.not_saved}
+
+    def summary(self) -> str:
+        """One line a person reads: what was saved, and what was not and why."""
+        if self.rejected:
+            return _("Nothing was saved: {failed} rows have errors, so the other {rest} rows were not imported "
+                     "either. Correct the rows (the error workbook lists them) and import again, or import with "
+                     "“skip invalid rows”.").format(failed=self.failed, rest=self.not_saved)
+        text = _("Rows: {rows} · created {created} · updated {updated} · unchanged or existing {skipped}").format(
+            rows=self.rows, created=self.created, updated=self.updated, skipped=self.skipped)
+        if self.failed:
+            text += " · " + _("rejected {n} (not saved: see the error workbook)").format(n=self.failed)
+        return text
 
     def error_lines(self) -> list[str]:
         return [_("row {n}: {problems}").format(n=n, problems="; ".join(f"{k}: {v}" for k, v in errs.items()))
@@ -96,7 +112,7 @@ class _Source:
     rows: Iterator[tuple[int, list[object]]]
 
 
-def _open(path: str | os.PathLike, spec: ImportSpec) -> _Source:
+def _open(path: str | os.PathLike, spec: ImportSpec, mode: str = CREATE) -> _Source:
     """Open the file and find the header row (the first of the first rows that names known columns)."""
     sheet = open_sheet(path)
     buffered: list[tuple[int, list[object]]] = []
@@ -118,7 +134,7 @@ def _open(path: str | os.PathLike, spec: ImportSpec) -> _Source:
         rest = iter(buffered[1:])
     else:
         rest = iter([])
-    hmap = map_headers(chosen[1], spec.columns)
+    hmap = map_headers(chosen[1], spec.columns, spec.required_for(mode))
 
     def data() -> Iterator[tuple[int, list[object]]]:
         yield from rest
@@ -139,8 +155,10 @@ def _row_errors(exc: Exception) -> dict[str, str]:
 
 
 def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: str = CREATE, dry_run: bool = False,
-               errors_out: str | os.PathLike | None = None, progress: Progress | None = None) -> ImportResult:
-    """Import `path` with `spec` (see the module docstring for the rules).
+               errors_out: str | os.PathLike | None = None, progress: Progress | None = None, *,
+               skip_invalid: bool = False) -> ImportResult:
+    """Import `path` with `spec` (see the module docstring for the rules). With `skip_invalid`, rows with
+    errors do not stop the import: the good rows are saved, the rejected ones written to `errors_out`.
 
     Raises ImportFileError for a file that cannot be imported at all (unreadable,
     wrong type, required columns missing), ValidationError for a bad mode and
@@ -156,7 +174,7 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
     require_write(ctx.actor)
     source = Path(path).name
     result = ImportResult(spec=spec.name, mode=mode, dry_run=dry_run)
-    src = _open(path, spec)
+    src = _open(path, spec, mode)
     present = frozenset(src.hmap.index)
     if src.hmap.unknown:
         result.warnings.append((None, _("Columns ignored (not known): {names}").format(
@@ -174,6 +192,7 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
                 result.rows += 1
                 rc.row_no = row_no
                 try:
+                    _no_lost_formulas(src.hmap, row)
                     data = spec.prepare(src.hmap.values(row))
                     if kept is not None:
                         kept.append((row_no, row, data))
@@ -196,28 +215,45 @@ def run_import(ctx: Ctx, spec: ImportSpec | str, path: str | os.PathLike, mode: 
     result.total_rows = result.rows
     result.failed = len(failed_rows)
 
-    if failed_rows:
-        result.rejected = True
-        result.skipped = result.rows - result.failed
-        if errors_out is not None:
-            from desktop_crm.core.importing.errors_book import write_error_workbook
+    if failed_rows and errors_out is not None:
+        from desktop_crm.core.importing.errors_book import write_error_workbook
 
-            write_error_workbook(errors_out, src.hmap, failed_rows)
-            result.errors_path = str(errors_out)
+        write_error_workbook(errors_out, src.hmap, failed_rows)
+        result.errors_path = str(errors_out)
+    if failed_rows and not skip_invalid:
+        result.rejected = True
+        result.not_saved = result.rows - result.failed
         return result
     if dry_run:
         result.created, result.updated, result.skipped = planned[CREATED], planned[UPDATED], planned[SKIPPED]
         return result
 
-    # ---- phase 2: write in committed units
+    # ---- phase 2: write in committed units (the rejected rows left out)
+    bad = {no for no, _row, _errs in failed_rows}
     if kept is not None:
-        src.rows = iter(kept)
+        src.rows = iter([k for k in kept if k[0] not in bad])
     else:
-        src = _open(path, spec)
-    _write_all(ctx, spec, src, mode, source, result, progress, errors_out)
+        src = _open(path, spec, mode)
+        src.rows = ((no, row) for no, row in src.rows if no not in bad)
+    rejected_rows, result.failed = result.failed, 0
+    result.rows -= len(bad)
+    _write_all(ctx, spec, src, mode, source, result, progress, errors_out if not bad else None)
+    result.rows += len(bad)
+    result.failed += rejected_rows
     if spec.after_import is not None and (result.created or result.updated):
         spec.after_import(ctx, result)
     return result
+
+
+def _no_lost_formulas(hmap: HeaderMap, row: list[object]) -> None:
+    """A formula without a saved value is a row error, never an empty value."""
+    from desktop_crm.core.importing.readers import FormulaCell
+
+    lost = {key: cell for key, cell in hmap.values(row).items() if isinstance(cell, FormulaCell)}
+    if lost:
+        raise RowError({key: _("holds a formula ({formula}) whose value was never saved: open the file in Excel "
+                               "or WPS, save it, and import it again").format(formula=cell.formula)
+                        for key, cell in lost.items()})
 
 
 def _write_all(ctx: Ctx, spec: ImportSpec, src: _Source, mode: str, source: str, result: ImportResult,

@@ -91,8 +91,10 @@ def score(row: Sequence[object], columns: Sequence[ImportColumn]) -> int:
     return sum(1 for cell in row if match_header(cell, table))
 
 
-def map_headers(row: Sequence[object], columns: Sequence[ImportColumn]) -> HeaderMap:
-    """Map a header row; ImportFileError when a required column is missing or a column repeats."""
+def map_headers(row: Sequence[object], columns: Sequence[ImportColumn],
+                required: Sequence[str] | None = None) -> HeaderMap:
+    """Map a header row; ImportFileError when a required column (`required`: these keys instead of the
+    columns' own marks) is missing or a column repeats."""
     table = _lookup(columns)
     index: dict[str, int] = {}
     headers = ["" if c is None else str(c).strip() for c in row]
@@ -108,7 +110,8 @@ def map_headers(row: Sequence[object], columns: Sequence[ImportColumn]) -> Heade
                 header=key, first=headers[index[key]], second=cell))
         else:
             index[key] = i
-    missing = [c for c in columns if c.required and c.key not in index]
+    needed = set(required) if required is not None else {c.key for c in columns if c.required}
+    missing = [c for c in columns if c.key in needed and c.key not in index]
     if missing:
         names = ", ".join(f"{c.zh} ({c.key})" for c in missing)
         raise ImportFileError(_("Required columns are missing: {names}.").format(names=names))

@@ -159,5 +159,5 @@ def write(rc: RowContext, plan: Planned) -> str:
 
 OPPORTUNITIES = ImportSpec(
     name="opportunities", title=N_("Opportunities"), columns=COLUMNS, validate=validate, write=write,
-    match_key="name", parse=parse,
+    match_key="name", update_keys=("customer_code", "name"), parse=parse,
 )

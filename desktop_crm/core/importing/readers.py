@@ -40,6 +40,14 @@ class ImportFileError(CrmError):
     """The file as a whole cannot be imported (unreadable, wrong format, missing columns)."""
 
 
+@dataclass(frozen=True)
+class FormulaCell:
+    """A cell holding a formula whose value was never saved (a file written by a program, not by
+    Excel): it has no value to import, and importing it as empty would lose data silently."""
+
+    formula: str
+
+
 @dataclass
 class Sheet:
     """The rows of one file: `rows` yields every row (the header too) with its 1-based row number."""
@@ -113,11 +121,17 @@ def _calamine_sheet(p: Path) -> Sheet:
             break
     assert sheet is not None
     start = (sheet.start or (0, 0))[0] + 1
+    first_col = (sheet.start or (0, 0))[1]
+    gaps = _formula_gaps(p, i) if p.suffix.lower() in (".xlsx", ".xlsm") else {}
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         try:
             for offset, raw in enumerate(sheet.iter_rows()):
-                yield start + offset, [_cell(v) for v in raw]
+                values = [_cell(v) for v in raw]
+                for (r, c), formula in gaps.items():
+                    if r == start + offset and 0 <= c - first_col < len(values) and values[c - first_col] is None:
+                        values[c - first_col] = FormulaCell(formula)
+                yield start + offset, values
         except Exception as exc:  # noqa: BLE001
             raise ImportFileError(_("{name} is damaged: {problem}").format(name=p.name, problem=_short(exc))) from None
 
@@ -140,6 +154,45 @@ def _openpyxl_sheet(p: Path) -> Sheet:
             wb.close()
 
     return Sheet(ws.title, ws.max_row, rows())
+
+
+def _formula_gaps(p: Path, index: int) -> dict[tuple[int, int], str]:
+    """(row, 0-based column) → formula, for the cells of sheet `index` that hold a formula and no saved
+    value. Read from the sheet's XML (calamine gives such a cell as empty)."""
+    import re
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(p) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            sheets = [s for s in book.iter(f"{ns}sheet")]
+            target = targets.get(sheets[index].get(rel), "") if index < len(sheets) else ""
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            data = z.read(part)
+    except (KeyError, OSError, ET.ParseError, zipfile.BadZipFile, IndexError):
+        return {}
+    if b"<f" not in data:
+        return {}
+    gaps: dict[tuple[int, int], str] = {}
+    ref = re.compile(r"([A-Z]+)(\d+)")
+    for _event, cell in ET.iterparse(io.BytesIO(data)):
+        if cell.tag != f"{ns}c":
+            continue
+        f, v = cell.find(f"{ns}f"), cell.find(f"{ns}v")
+        if f is not None and (v is None or v.text in (None, "")):
+            m = ref.fullmatch(cell.get("r", ""))
+            if m:
+                col = 0
+                for ch in m.group(1):
+                    col = col * 26 + ord(ch) - 64
+                gaps[(int(m.group(2)), col - 1)] = "=" + (f.text or "")
+        cell.clear()
+    return gaps
 
 
 def _cell(v: object) -> object:
@@ -205,6 +258,14 @@ def _binary_share(text: str) -> float:
     return bad / len(sample)
 
 
+def unguard(text: str) -> str:
+    """Remove the apostrophe an export puts before text a spreadsheet would take for a formula
+    (exporting.safe.csv_text), so an exported CSV imports back unchanged."""
+    from desktop_crm.core.exporting.safe import FORMULA_TRIGGERS
+
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def sniff_delimiter(first_line: str) -> str:
     """Comma, tab or semicolon: whichever occurs most in the header line (outside quotes)."""
     counts = {",": 0, "\t": 0, ";": 0}
@@ -240,7 +301,7 @@ def _open_text(p: Path) -> Sheet:
         try:
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             for no, raw in enumerate(reader, 1):  # noqa: B007 - `no` is read in the error message
-                yield no, [v if v.strip() else None for v in raw]
+                yield no, [unguard(v) if v.strip() else None for v in raw]
         except csv.Error as exc:
             raise ImportFileError(_("{name}, record {n}: {problem}").format(
                 name=p.name, n=no + 1, problem=exc)) from None

@@ -130,6 +130,8 @@ class ImportSpec:
     validate: Callable[[RowContext, dict[str, Any]], Planned]
     write: Callable[[RowContext, Planned], str]
     match_key: str | None = None  # the column that identifies an existing record (update/upsert)
+    # the columns an update needs (the others are changed only when given); default: the match key
+    update_keys: tuple[str, ...] | None = None
     modes: tuple[str, ...] = MODES
     after_batch: Callable[[RowContext, list[int]], None] | None = None
     batch_size: int = 1000
@@ -139,6 +141,12 @@ class ImportSpec:
 
     def prepare(self, raw: dict[str, Any]) -> Any:  # noqa: ANN401 - whatever `parse` makes
         return raw if self.parse is None else self.parse(raw)
+
+    def required_for(self, mode: str) -> tuple[str, ...]:
+        """The columns a file must have: those marked required, or for an update only what finds the record."""
+        if mode == UPDATE and (self.update_keys or self.match_key):
+            return self.update_keys or (self.match_key,)  # type: ignore[return-value]
+        return tuple(c.key for c in self.columns if c.required)
 
     def column(self, key: str) -> ImportColumn:
         for c in self.columns:

@@ -61,6 +61,10 @@ class ImportDialog(QDialog):
         form.addRow(_("File"), row)
         form.addRow(_("Mode"), self.mode)
         form.addRow("", self.dry_run)
+        self.skip_invalid = QCheckBox(_("Import the good rows; leave out the rows with errors (kept in the error "
+                                        "workbook)"))
+        self.skip_invalid.setObjectName("skip_invalid")
+        form.addRow("", self.skip_invalid)
         layout.addLayout(form)
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
@@ -101,9 +105,11 @@ class ImportDialog(QDialog):
 
         ctx, kind, mode, dry, out = self.ctx, self.kind.currentData(), self.mode.currentData(), \
             self.dry_run.isChecked(), self.errors_path()
+        skip = self.skip_invalid.isChecked()
         self.run_button.setEnabled(False)
         self.task = run_task(self, _("Importing…"),
-                             lambda p: run_import(ctx, kind, path, mode=mode, dry_run=dry, errors_out=out, progress=p),
+                             lambda p: run_import(ctx, kind, path, mode=mode, dry_run=dry, errors_out=out, progress=p,
+                                                  skip_invalid=skip),
                              on_done=self.on_finished, on_error=self.on_failed)
 
     def on_failed(self, exc: BaseException) -> None:
@@ -118,12 +124,9 @@ class ImportDialog(QDialog):
     def on_finished(self, result) -> None:  # noqa: ANN001
         self.import_result = result
         self.run_button.setEnabled(True)
-        lines = [_("Rows: {rows} · created {created} · updated {updated} · skipped {skipped} · failed {failed}").format(
-            rows=result.rows, **result.counts())]
+        lines = [result.summary()]
         if result.dry_run:
             lines.append(_("Dry run: nothing was saved."))
-        elif getattr(result, "rejected", False):
-            lines.append(_("Some rows failed, so nothing was saved. Correct them and import again."))
         if result.cancelled:
             lines.append(_("Cancelled."))
         if getattr(result, "stopped", ""):
