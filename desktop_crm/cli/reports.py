@@ -68,6 +68,6 @@ def _pack(args: argparse.Namespace, env) -> int:  # noqa: ANN001
             registry.report_def(k)
         if args.remember:
             pack.remember(env.ctx, keys)
-    path = pack.write_pack(env.ctx, args.month, args.out, keys, args.scope or "all")
-    print(str(path), file=sys.stderr)
+    for path in pack.write_pack(env.ctx, args.month, args.out, keys, args.scope or "all"):
+        print(str(path), file=sys.stderr)
     return 0

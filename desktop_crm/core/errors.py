@@ -10,12 +10,18 @@ class CrmError(Exception):
 
 
 class ValidationError(CrmError):
-    """Bad input. `errors` maps a field key to its problem; nothing was saved."""
+    """Bad input. `errors` maps a field key to its problem; nothing was saved. As text, each problem
+    follows the field's name in the reader's language ("Years: must be between 1 and 50")."""
 
     def __init__(self, errors: dict[str, str], warnings: dict[str, str] | None = None):
         self.errors = dict(errors)
         self.warnings = dict(warnings or {})
-        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+        super().__init__(self.errors)
+
+    def __str__(self) -> str:
+        from desktop_crm.core.services.field_names import label  # the names live with the records
+
+        return _("; ").join(_("{field}: {problem}").format(field=label(k), problem=v) for k, v in self.errors.items())
 
 
 class PermissionDenied(CrmError):

@@ -165,4 +165,7 @@ def lazy_table_view(model: LazyTableModel, name: str, *, multi_select: bool = Fa
     table.setWordWrap(False)
     table.verticalHeader().setDefaultSectionSize(24)
     table.verticalHeader().setVisible(False)
+    from desktop_crm.ui.widgets.headers import keep_titles_whole
+
+    keep_titles_whole(table)  # no title cut mid-word, whatever widths the view sets
     return table

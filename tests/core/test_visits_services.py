@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from desktop_crm.core.models import Customer, Interaction, User
+from desktop_crm.core.models import Customer, Interaction, User, VisitPlan
 from desktop_crm.core.services import (
     audit,
     contacts,
@@ -179,7 +179,9 @@ def test_handover_split_and_execute(team, admin, db):
     vid = visits.plan_visits(rep1, [cids[0]], date.today())[0]
     interactions.log_interaction(rep1, cids[1], channel="phone", summary="x", next_follow_up=date.today())
     other = new_customer(rep2, "别人的")
-    other_visit = visits.plan_visits(sup, [other], date.today(), assignee_id=rep1.actor.id)[0]
+    other_visit = visits.plan_visits(sup, [other], date.today(), assignee_id=rep2.actor.id)[0]
+    with db.write() as s:  # assigned to the leaving rep before assignments followed the customer's scope
+        s.execute(update(VisitPlan).where(VisitPlan.id == other_visit).values(assignee_id=rep1.actor.id))
     inv = handover.inventory(sup, leaving.actor.id)
     assert len(inv.customers) == 4 and inv.planned_visits == 2 and inv.pending_follow_ups == 1
     plan = handover.split(inv.customers, "city", [rep2.actor.id, sup.actor.id])

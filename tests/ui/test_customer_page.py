@@ -38,7 +38,7 @@ def test_page_shows_header_and_tabs(qtbot, team):  # noqa: ANN001
     assert p.status_tab.table.item(0, 4).text() == "有意向"
     assert p.transfer_tab.table.item(0, 4).text() == "区域调整"
     audit = [[p.audit_tab.table.item(r, c).text() for c in range(7)] for r in range(p.audit_tab.table.rowCount())]
-    assert any(row[3] == "Transfer" and row[6] == "rep2" for row in audit)
+    assert any(row[3] == "Transferred" and row[6] == "rep2" for row in audit)
     assert any(row[4] == "Status" and row[6] == "Target" for row in audit)
 
 
@@ -120,7 +120,7 @@ def test_import_dialog_runs_in_the_background_and_reports_counts(qtbot, team, tm
     qtbot.waitUntil(lambda: d.import_result is not None, timeout=20000)
     r = d.import_result
     assert (r.rows, r.failed) == (2, 1)
-    assert "failed 1" in d.summary.text() and "Dry run" in d.summary.text()
+    assert "1 rows have errors" in d.summary.text() and "Dry run" in d.summary.text()
     assert d.save_errors_button.isVisibleTo(d)
     out = tmp_path / "errors.xlsx"
     d.save_errors(str(out))

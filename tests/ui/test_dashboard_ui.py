@@ -199,3 +199,43 @@ def test_plan_for_whole_customer_list(qtbot, team, desk, monkeypatch):
     qtbot.addWidget(view)
     visit_dialogs.plan_for_list(view)
     assert view.nav.opened[-1] == ("notify", "3 return visits planned.")
+
+
+def test_a_manager_sees_sales_against_last_year_the_pipeline_and_complaints(qtbot, team, desk):
+    from decimal import Decimal
+
+    from desktop_crm.core.services import dashboard, opportunities, orders
+    from desktop_crm.ui.dashboard.view import DashboardView
+
+    rep, manager = team["rep1"], team["manager"]
+    today = date.today()
+    c = customers.create_customer(rep, {"name": "同比客户"}, status="active").id
+    orders.create_order(rep, c, {"order_no": "M-NOW", "date": today, "amount": "1500"})
+    orders.create_order(rep, c, {"order_no": "M-AGO", "date": today.replace(year=today.year - 1, day=1),
+                                 "amount": "1000"})
+    opportunities.create_opportunity(rep, c, {"name": "大单", "amount": "20000"})
+    figures = {f.key: f for f in dashboard.load(manager).figures}
+    assert figures["sales_month"].value == Decimal("1500.00") and figures["sales_month"].text == "¥1,500.00"
+    assert "¥1,000.00" in figures["sales_month"].detail and "+50.0%" in figures["sales_month"].detail
+    assert figures["pipeline"].value == 1 and figures["pipeline"].text == "¥20,000.00"
+    assert "open_complaints" in figures
+    view = DashboardView(manager, FakeNav())
+    qtbot.addWidget(view)
+    assert "+50.0%" in view.figure_labels["sales_month"].text()
+
+
+def test_a_reps_churn_warnings_stay_folded_under_the_follow_ups(qtbot, team, desk):
+    from desktop_crm.ui.dashboard.view import DashboardView
+
+    rep = team["rep1"]
+    for n in range(3):
+        customers.create_customer(rep, {"name": f"久未下单{n}"}, status="active")
+    c = customers.create_customer(rep, {"name": "要跟进的"}).id
+    interactions.log_interaction(rep, c, channel="phone", summary="约今天回电", next_follow_up=date.today())
+    view = DashboardView(rep, FakeNav())
+    qtbot.addWidget(view)
+    tops = {view.tree.topLevelItem(i).text(0).split(" (")[0]: view.tree.topLevelItem(i)
+            for i in range(view.tree.topLevelItemCount())}
+    assert tops["Churn warnings"].childCount() == 3 and not tops["Churn warnings"].isExpanded()
+    assert tops["Follow-ups due"].isExpanded()
+    assert view.tree.current() is not None and view.tree.current().kind == "follow_up"

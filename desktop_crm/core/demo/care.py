@@ -80,7 +80,8 @@ class Care:
             done = True
             if last and life.status in ("target", "active") and rnd() < 0.3:
                 next_day = at.date() + timedelta(days=3 + int(rnd() * 18))
-                done = next_day <= self.today and rnd() < 0.5
+                # a follow-up due a month ago or more was done (or the rep would have been chased long ago)
+                done = next_day < self.today - timedelta(days=30) or (next_day <= self.today and rnd() < 0.5)
             elif rnd() < 0.2:
                 next_day = at.date() + timedelta(days=3 + int(rnd() * 18))
                 done = next_day < self.today
@@ -108,9 +109,10 @@ class Care:
         status, tags, feedback, done_at = "planned", None, None, None
         if done_on is None and due <= today - timedelta(days=4):
             r = rnd()
-            if r < 0.02:
+            late = due >= today - timedelta(days=30)  # a visit left undone lately; older ones were dealt with
+            if r < 0.03:
                 status = "cancelled"
-            elif r < 0.95:
+            elif r < (0.85 if late else 1.0):
                 done_on = office_time(due + timedelta(days=int(rnd() * 4)), rnd)
         if done_on is not None:
             status, done_at = "done", min(done_on, self.now)

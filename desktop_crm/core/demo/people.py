@@ -35,7 +35,7 @@ SHORT_LANDLINES = {"592": 7}  # subscriber numbers of 7 digits (else 8)
 CAPITALS = [Decimal(k * 10000) for k in (50, 100, 200, 500, 1000, 5000)]
 # the first customers of every rep are given what makes each of the rep's reminder groups show
 # something: (forced status path, tier index, plants)
-PLANTS = [(("potential", "active"), 3, ("key_silent", "contract_ending")),
+PLANTS = [(("potential", "active"), 3, ("key_silent", "contract_ending", "order_today")),
           (("potential", "active"), 0, ("churn", "follow_up_today", "visit_done_recent")),
           (("potential", "target"), None, ("opportunity_stale", "follow_up_overdue", "birthday_soon")),
           (("potential", "target", "active"), 1, ("complaint_open", "visit_due")),
@@ -103,11 +103,16 @@ class Pools:
 
 
 
+# what the whole company needs once, not once per rep: given to the first rep's customers only
+ONCE = {"order_today": "order_today", "complaint_open": "critical_call"}
+
+
 class Planter:
-    """Hands each rep's first customers the PLANTS, one each, in order."""
+    """Hands each rep's first customers the PLANTS, one each, in order; ONCE plants go to the first rep."""
 
     def __init__(self, reps: set[int]):
         self.reps = reps
+        self.first = min(reps) if reps else None
         self.given: dict[int, int] = {}
 
     def next_for(self, owner: int | None) -> tuple | None:
@@ -117,7 +122,12 @@ class Planter:
         if k >= len(PLANTS):
             return None
         self.given[owner] = k + 1  # type: ignore[index]
-        return PLANTS[k]
+        path, tier, plants = PLANTS[k]
+        if owner == self.first:
+            plants = (*plants, *(ONCE[p] for p in plants if p in ONCE and ONCE[p] != p))
+        else:
+            plants = tuple(p for p in plants if ONCE.get(p) != p)
+        return path, tier, plants
 
 
 def office_time(day: date, rnd) -> datetime:  # noqa: ANN001

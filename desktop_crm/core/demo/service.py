@@ -61,11 +61,16 @@ class ServiceDesk:
         if "complaint_open" in life.plants and life.orders:
             d, number, amount = life.orders[-1]
             # just in (critical), under way and on time, past its resolution time, resolved and waiting for the visit
-            for ago, severity, stop in ((timedelta(minutes=50), "critical", "registered"),
-                                        (timedelta(hours=50), "major", "accepted"),
-                                        (timedelta(days=10), "normal", "processing"),
-                                        (timedelta(days=6), "normal", "resolved")):
-                self._one(life, self.now - ago, number, amount, out, severity=severity, stop=stop, handler=life.owner)
+            # (one critical call just in for the whole desk; the other reps' new ones are normal, hours old)
+            first = "critical_call" in life.plants
+            for ago, severity, stop in ((timedelta(minutes=20) if first else timedelta(hours=2 + 18 * rnd()),
+                                         "critical" if first else "normal", "registered"),
+                                        (timedelta(hours=30 + 16 * rnd()), "major", "accepted"),
+                                        (timedelta(days=8 + 4 * rnd()), "normal", "processing"),
+                                        (timedelta(days=4 + 4 * rnd()), "normal", "resolved")):
+                spread = timedelta(minutes=int(rnd() * 60))  # not all at once
+                self._one(life, self.now - ago - spread, number, amount, out, severity=severity, stop=stop,
+                          handler=life.owner)
 
     def _one(self, life: Life, received: datetime, order_no: str, amount: int,  # noqa: C901
              out: dict[str, list[tuple]], *, severity: str | None = None, stop: str | None = None,

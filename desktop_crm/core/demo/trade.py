@@ -90,6 +90,8 @@ class Trade:
         days = [self._day(lo, last) for _ in range(n)]
         if first >= self.start:
             days.append(first)  # the deal that made it a buyer
+        if "order_today" in life.plants:  # the month's sales are never empty, even on its first morning
+            days.append(self.today)
         if not days:
             return
         favourites = [self._product() for _ in range(1 + int(rnd() * 3))]
@@ -110,7 +112,7 @@ class Trade:
             number = f"SO{d:%y%m%d}{self.counters.take('order'):07d}"
             out["orders"].append((number, life.id, f.day(d), name, category, f.quantity(qty), f.cents(amount),
                                   None if cost is None else f.cents(cost), f.cents(paid), f.day(d + timedelta(days=30)),
-                                  f.timestamp(office_time(d, rnd)), self.admin, 1))
+                                  f.timestamp(min(self.now, office_time(d, rnd))), self.admin, 1))
             life.orders.append((d, number, amount))
 
     # ------------------------------------------------------------------ contracts

@@ -127,7 +127,7 @@ def _cover(c: NumberedCanvas, reports: list[Report], cover_title: str, month: st
     first = reports[0] if reports else None
     y = height * 0.68
     if first and first.company:
-        draw_text(c, width / 2, y + 50, clean(first.company), 12, "center")
+        draw_text(c, width / 2, y + 50, clean(first.company), 16, "center", bold=True)
     draw_text(c, width / 2, y, clean(cover_title), 24, "center", bold=True)
     draw_text(c, width / 2, y - 32, clean(month), 14, "center")
     if first:

@@ -230,7 +230,7 @@ def write(rc: RowContext, plan: Planned) -> str:
     handler_id = v.get("handler_id")
     if handler_id is not None:
         v["department_id"] = s.scalar(select(User.department_id).where(User.id == handler_id))
-    v["register_note"] = _("Imported from {file}").format(file=rc.source)
+    v["register_note"] = rc.source  # the file name: the timeline says "imported from" in the reader's language
     c = complaints.insert(s, ctx, v, source="import", number=number, action="import")
     steps = [("accepted_at", "registered", "rejected" if status == "rejected" else "accepted")]
     if status in ("processing", "resolved", "closed"):
@@ -242,7 +242,7 @@ def write(rc: RowContext, plan: Planned) -> str:
         if when is None or (dst in ("resolved", "closed") and status not in ("resolved", "closed")):
             continue
         s.add(ComplaintEvent(complaint_id=c.id, at=when, user_id=ctx.actor.id, kind="import", from_state=src,
-                             to_state=dst, note=_("Imported from {file}").format(file=rc.source)))
+                             to_state=dst, note=rc.source))
     c.status = status
     c.first_response_at = v.get("accepted_at")
     c.accepted_at = v.get("accepted_at") if status != "rejected" else None

@@ -88,8 +88,8 @@ class ImportResult:
         """One line a person reads: what was saved, and what was not and why."""
         if self.rejected:
             return _("Nothing was saved: {failed} rows have errors, so the other {rest} rows were not imported "
-                     "either. Correct the rows (the error workbook lists them) and import again, or import with "
-                     "“skip invalid rows”.").format(failed=self.failed, rest=self.not_saved)
+                     "either. Correct the rows (the error workbook lists them) and import again, or choose to import "
+                     "the good rows (--skip-invalid).").format(failed=self.failed, rest=self.not_saved)
         text = _("Rows: {rows} · created {created} · updated {updated} · unchanged or existing {skipped}").format(
             rows=self.rows, created=self.created, updated=self.updated, skipped=self.skipped)
         if self.failed:

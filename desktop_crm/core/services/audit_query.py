@@ -7,14 +7,15 @@ changes or deletes an entry, and nothing deletes entries automatically.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from desktop_crm.core.db import like_pattern
 from desktop_crm.core.i18n import _
-from desktop_crm.core.models import AuditEntry
+from desktop_crm.core.models import AuditEntry, Department, User
+from desktop_crm.core.services import audit_labels
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import require_export
 from desktop_crm.core.services.safety import require_auditor
@@ -67,9 +68,24 @@ def _query(flt: AuditFilter) -> Select:
     return select(AuditEntry).where(*_conditions(flt)).order_by(AuditEntry.id.desc())
 
 
-def _row(e: AuditEntry) -> AuditRow:
+def raw(e: AuditEntry) -> AuditRow:
     return AuditRow(e.id, e.at, e.username, e.entity, e.entity_id, e.record or "", e.action, e.field or "",
                     e.old or "", e.new or "")
+
+
+def labelled(s, entries: list[AuditEntry]) -> list[AuditRow]:  # noqa: ANN001
+    """Rows as the reader says them (the stored keys stay language-free; see audit_labels)."""
+    users = {i: dn or un for i, dn, un in s.execute(select(User.id, User.display_name, User.username))}
+    departments = {i: n for i, n in s.execute(select(Department.id, Department.name))}
+    out = []
+    for e in entries:
+        r = raw(e)
+        out.append(replace(
+            r, entity=audit_labels.entity(r.entity), record=audit_labels.record(r.entity, r.record),
+            action=audit_labels.action(r.action, r.entity), field=audit_labels.field(r.entity, r.field),
+            old=audit_labels.value(r.entity, r.field, r.old, users, departments),
+            new=audit_labels.value(r.entity, r.field, r.new, users, departments)))
+    return out
 
 
 def count(ctx: Ctx, flt: AuditFilter) -> int:
@@ -78,15 +94,16 @@ def count(ctx: Ctx, flt: AuditFilter) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry).where(*_conditions(flt))) or 0
 
 
-def page(ctx: Ctx, flt: AuditFilter, offset: int = 0, limit: int = 200) -> list[AuditRow]:
-    """Entries matching the filter, newest first."""
+def page(ctx: Ctx, flt: AuditFilter, offset: int = 0, limit: int = 200, *, labels: bool = True) -> list[AuditRow]:
+    """Entries matching the filter, newest first; `labels`: in the reader's language, else the stored keys."""
     require_auditor(ctx)
     with ctx.db.read() as s:
-        return [_row(e) for e in s.scalars(_query(flt).offset(offset).limit(limit))]
+        entries = list(s.scalars(_query(flt).offset(offset).limit(limit)))
+        return labelled(s, entries) if labels else [raw(e) for e in entries]
 
 
 def choices(ctx: Ctx) -> tuple[list[str], list[str]]:
-    """The user names and entity kinds present in the log, for the filter boxes."""
+    """The user names and entity kinds (keys; audit_labels.entity names them) present in the log."""
     require_auditor(ctx)
     with ctx.db.read() as s:
         names = list(s.scalars(select(AuditEntry.username).distinct().order_by(AuditEntry.username)))
@@ -107,6 +124,6 @@ def export_xlsx(ctx: Ctx, flt: AuditFilter, path: str | os.PathLike, progress=No
     kinds = {"id": "int", "at": "datetime"}
     cols = [Column(k, titles[k], kinds.get(k, "text")) for k in COLUMNS]
     with ctx.db.read() as s:
-        rows = [{k: getattr(_row(e), k) for k in COLUMNS} for e in s.scalars(_query(flt))]
+        rows = [{k: getattr(r, k) for k in COLUMNS} for r in labelled(s, list(s.scalars(_query(flt))))]
     write_table_xlsx(cols, rows, path, sheet_title=_("Audit log"), progress=progress)
     return len(rows)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from desktop_crm.core.enums import COMPLAINT_CATEGORY, COMPLAINT_CHANNEL, COMPLAINT_SEVERITY, ROOT_CAUSE
 from desktop_crm.core.errors import ValidationError
-from desktop_crm.core.i18n import _
+from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models.types import to_money
 from desktop_crm.core.rules.parsing import (
     clean_text,
@@ -82,3 +82,18 @@ def clean_fields(values: dict[str, object], *, partial: bool = False) -> dict[st
     return out
 
 
+# the names of the fields, as screens, files and the audit log show them
+FIELD_TITLES = {
+    "number": N_("Number"), "status": N_("Status"), "severity": N_("Severity"), "category": N_("Complaint category"),
+    "channel": N_("Channel"), "customer_code": N_("Customer code"), "customer_name": N_("Customer"),
+    "received_at": N_("Received"), "handler": N_("Handler"), "next_due": N_("Time left"),
+    "overdue": N_("Overdue"), "order_no": N_("Order / waybill no"), "description": N_("What the customer said"),
+    "demand": N_("Demand"), "response_due": N_("Response due"), "resolution_due": N_("Resolution due"),
+    "first_response_at": N_("First response"), "accepted_at": N_("Accepted at"), "resolved_at": N_("Resolved at"),
+    "closed_at": N_("Closed at"), "satisfaction": N_("Satisfaction"), "solution_plan": N_("Solution plan"),
+    "result": N_("Result"), "compensation": N_("Compensation"), "customer_informed_at": N_("Customer informed"),
+    "root_cause": N_("Root cause"), "claim_amount": N_("Amount claimed"), "claim_approved": N_("Amount approved"),
+    "claim_paid_on": N_("Claim paid on"), "received_by": N_("Received by"), "department": N_("Department"),
+    "contact": N_("Contact"), "caller": N_("Caller"), "caller_phone": N_("Caller phone"),
+    "reason": N_("Reason"), "note": N_("Note"), "at": N_("When"), "source": N_("Source"),
+}

@@ -164,6 +164,13 @@ def _label(s: Session, user_id: int | None) -> str:
     return u.label if u else ""
 
 
+def _event_note(e: ComplaintEvent) -> str:
+    """An import step keeps the file name only, so the reader sees "imported from" in their language."""
+    if e.kind == "import" and e.note:
+        return _("Imported from {file}").format(file=e.note)
+    return e.note or ""
+
+
 def detail_of(s: Session, c: Complaint) -> ComplaintDetail:
     cust = s.get(Customer, c.customer_id)
     contact = s.get(Contact, c.contact_id) if c.contact_id else None
@@ -171,7 +178,7 @@ def detail_of(s: Session, c: Complaint) -> ComplaintDetail:
     events = s.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id)
                        .order_by(ComplaintEvent.at, ComplaintEvent.id))
     timeline = [TimelineEntry(e.at, _label(s, e.user_id) or _("system"), e.kind, e.from_state, e.to_state,
-                              e.note or "") for e in events]
+                              _event_note(e)) for e in events]
     values = snapshot(c)
     values.update(number=c.number, source=c.source, created_at=c.created_at)
     return ComplaintDetail(

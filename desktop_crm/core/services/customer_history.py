@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from desktop_crm.core.models import AuditEntry, Contact, StatusChange, User
+from desktop_crm.core.services import audit_query
+from desktop_crm.core.services.audit_query import AuditRow
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customers import load_visible
 
@@ -19,18 +21,6 @@ class StatusEntry:
     previous: str | None
     user: str
     reason: str
-
-
-@dataclass(frozen=True)
-class AuditView:
-    at: datetime
-    user: str
-    entity: str
-    record: str
-    action: str
-    field: str
-    old: str
-    new: str
 
 
 def status_history(ctx: Ctx, customer_id: int) -> list[StatusEntry]:
@@ -45,8 +35,8 @@ def status_history(ctx: Ctx, customer_id: int) -> list[StatusEntry]:
         return [StatusEntry(h.at, h.status, h.previous, dn or un or "", h.reason or "") for h, dn, un in rows]
 
 
-def audit_trail(ctx: Ctx, customer_id: int, limit: int = 500) -> list[AuditView]:
-    """Audit entries of the customer and its contacts, newest first."""
+def audit_trail(ctx: Ctx, customer_id: int, limit: int = 500, *, labels: bool = True) -> list[AuditRow]:
+    """Audit entries of the customer and its contacts, newest first; `labels` as audit_query.page."""
     with ctx.db.read() as s:
         load_visible(s, ctx, customer_id)
         contact_ids = select(Contact.id).where(Contact.customer_id == customer_id)
@@ -56,5 +46,5 @@ def audit_trail(ctx: Ctx, customer_id: int, limit: int = 500) -> list[AuditView]
                 and_(AuditEntry.entity == "contact", AuditEntry.entity_id.in_(contact_ids)),
             )).order_by(AuditEntry.id.desc()).limit(limit)
         )
-        return [AuditView(e.at, e.username, e.entity, e.record or "", e.action, e.field or "", e.old or "", e.new or "")
-                for e in rows]
+        entries = list(rows)
+        return audit_query.labelled(s, entries) if labels else [audit_query.raw(e) for e in entries]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, and_, func, select, true, type_coerce
 
 from desktop_crm.core.i18n import N_, gettext
 from desktop_crm.core.models import Customer, Interaction, User, VisitPlan
@@ -21,7 +22,9 @@ TEAM_ITEMS = 200
 class Figure:
     key: str
     label: str
-    value: int
+    value: int | Decimal
+    text: str = ""  # how it reads when not a plain count (money)
+    detail: str = ""  # a line under it (the comparison)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Dashboard:
         return sum(g.count for g in self.groups)
 
 
-FIGURES = [("open_complaints", N_("Open complaints")), ("overdue_complaints", N_("Overdue complaints")),
+FIGURES = [("sales_month", N_("Sales this month")), ("pipeline", N_("Pipeline")),
+           ("open_complaints", N_("Open complaints")), ("overdue_complaints", N_("Overdue complaints")),
            ("visits_done_month", N_("Return visits done this month")),
            ("new_customers_month", N_("New customers this month"))]
 
@@ -113,7 +117,43 @@ def _figures(s, ctx: Ctx, today: date) -> tuple[Figure, ...]:  # noqa: ANN001
         select(func.count()).where(VisitPlan.done_at >= month_start, owner_scope(ctx.actor, VisitPlan.done_by_id))) or 0
     values["new_customers_month"] = s.scalar(
         select(func.count()).where(Customer.created_at >= month_start, owner_scope(ctx.actor, Customer.owner_id))) or 0
-    return tuple(Figure(k, gettext(label), values[k]) for k, label in FIGURES if k in values)
+    extra = _sales_and_pipeline(s, ctx, today)
+    values.update({k: v[0] for k, v in extra.items()})
+    return tuple(Figure(k, gettext(label), values[k], *extra.get(k, (0, "", ""))[1:]) for k, label in FIGURES
+                 if k in values)
+
+
+def _sales_and_pipeline(s, ctx: Ctx, today: date) -> dict[str, tuple]:  # noqa: ANN001
+    """Sales this month so far against the same days of the month a year ago; the open pipeline."""
+    from desktop_crm.core.models import Opportunity, Order
+    from desktop_crm.core.models.types import cents_to_money
+    from desktop_crm.core.reporting.formatting import money_text
+
+    mine = select(Customer.id).where(owner_scope(ctx.actor, Customer.owner_id))
+    scoped = (lambda col: true()) if ctx.actor.sees_all else (lambda col: col.in_(mine))
+
+    def sales(d0: date, d1: date) -> Decimal:
+        cents = s.scalar(select(func.sum(type_coerce(Order.amount, BigInteger))).where(
+            Order.date >= d0, Order.date <= d1, scoped(Order.customer_id)))
+        return cents_to_money(cents)
+
+    first = today.replace(day=1)
+    try:
+        ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        ago = today.replace(year=today.year - 1, day=28)
+    now_sales, then_sales = sales(first, today), sales(ago.replace(day=1), ago)
+    if then_sales:
+        change = (now_sales - then_sales) / then_sales * 100
+        detail = gettext("same days last year {amount} ({change:+.1f}%)").format(amount=money_text(then_sales),
+                                                                                 change=change)
+    else:
+        detail = gettext("same days last year {amount}").format(amount=money_text(then_sales))
+    n, amount = s.execute(select(func.count(), func.sum(type_coerce(Opportunity.amount, BigInteger))).where(
+        Opportunity.stage.not_in(("won", "lost")), scoped(Opportunity.customer_id))).one()
+    return {"sales_month": (now_sales, money_text(now_sales), detail),
+            "pipeline": (int(n or 0), money_text(cents_to_money(amount)),
+                         gettext("{n} open opportunities").format(n=int(n or 0)))}
 
 
 def warm_up(db) -> None:  # noqa: ANN001

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.core.i18n import _
-from desktop_crm.core.services import audit_query, safety
+from desktop_crm.core.services import audit_labels, audit_query, safety
 from desktop_crm.core.services.audit_query import AuditFilter
 from desktop_crm.ui.tasks import run_task
 
@@ -41,7 +41,7 @@ class AuditPage(QWidget):
         bar = QHBoxLayout()
         self.user = QComboBox()
         self.entity = QComboBox()
-        self.use_dates = QCheckBox(_("From"))
+        self.use_dates = QCheckBox(_("Date from"))
         self.date_from = QDateEdit(QDate.currentDate().addMonths(-1))
         self.date_to = QDateEdit(QDate.currentDate())
         for d in (self.date_from, self.date_to):
@@ -100,8 +100,8 @@ class AuditPage(QWidget):
             self.user.addItem(n, n)
         self.entity.clear()
         self.entity.addItem(_("(all)"), "")
-        for k in kinds:
-            self.entity.addItem(k, k)
+        for k in sorted(kinds, key=audit_labels.entity):
+            self.entity.addItem(audit_labels.entity(k), k)
 
     def current_filter(self) -> AuditFilter:
         dates: tuple[date | None, date | None] = (None, None)

@@ -18,23 +18,11 @@ from desktop_crm.core.enums import (
 )
 from desktop_crm.core.i18n import N_, gettext
 from desktop_crm.core.reporting.formatting import money_text
+from desktop_crm.core.services.complaint_fields import FIELD_TITLES
 
 ENUMS: dict[str, Enum] = {"status": COMPLAINT_STATE, "channel": COMPLAINT_CHANNEL, "category": COMPLAINT_CATEGORY,
                           "severity": COMPLAINT_SEVERITY, "root_cause": ROOT_CAUSE}
-TITLES = {
-    "number": N_("Number"), "status": N_("Status"), "severity": N_("Severity"), "category": N_("Complaint category"),
-    "channel": N_("Channel"), "customer_code": N_("Customer code"), "customer_name": N_("Customer"),
-    "received_at": N_("Received"), "handler": N_("Handler"), "next_due": N_("Time left"),
-    "overdue": N_("Overdue"), "order_no": N_("Order / waybill no"), "description": N_("What the customer said"),
-    "demand": N_("Demand"), "response_due": N_("Response due"), "resolution_due": N_("Resolution due"),
-    "first_response_at": N_("First response"), "accepted_at": N_("Accepted at"), "resolved_at": N_("Resolved at"),
-    "closed_at": N_("Closed at"), "satisfaction": N_("Satisfaction"), "solution_plan": N_("Solution plan"),
-    "result": N_("Result"), "compensation": N_("Compensation"), "customer_informed_at": N_("Customer informed"),
-    "root_cause": N_("Root cause"), "claim_amount": N_("Amount claimed"), "claim_approved": N_("Amount approved"),
-    "claim_paid_on": N_("Claim paid on"), "received_by": N_("Received by"), "department": N_("Department"),
-    "contact": N_("Contact"), "caller": N_("Caller"), "caller_phone": N_("Caller phone"),
-    "reason": N_("Reason"), "note": N_("Note"), "at": N_("When"), "source": N_("Source"),
-}
+TITLES = FIELD_TITLES
 SEVERITY_COLOURS = {"critical": "#b00020", "major": "#c25e00"}
 STATUS_COLOURS = {"registered": "#1f5fa8", "accepted": "#1f5fa8", "processing": "#7a4fb3", "resolved": "#1b7f3b",
                   "closed": "#666666", "rejected": "#888888"}

@@ -28,6 +28,7 @@ from desktop_crm.ui.customers.filter_panel import MultiSelect
 from desktop_crm.ui.reports.list_output import output_menu_button
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource, lazy_table_view
 from desktop_crm.ui.tasks import show_error
+from desktop_crm.ui.widgets.flow import flow_row, pair
 
 COLUMNS = ["number", "next_due", "status", "severity", "category", "customer_name", "received_at", "handler",
            "channel", "order_no", "description"]
@@ -100,20 +101,18 @@ class ComplaintsView(QWidget):
         top.addWidget(self.overdue)
         layout.addLayout(top)
 
-        filters = QHBoxLayout()
+        # the filters wrap onto a second line when the window is narrow (1366×768, 150 % scaling)
+        units: list[QWidget] = []
         self.multi: dict[str, MultiSelect] = {}
         for key in ("status", "category", "severity", "channel"):
             enum = common.ENUMS[key]
             box = MultiSelect([(k, enum.label(k)) for k in enum.keys], self)
             box.setObjectName(f"filter_{key}")
-            filters.addWidget(QLabel(common.title(key)))
-            filters.addWidget(box)
+            units.append(pair(QLabel(common.title(key)), box))
             self.multi[key] = box
         handlers = [(complaints_query.UNASSIGNED, _("(unassigned)")), *complaints_query.handlers(ctx)]
         self.multi["handler"] = MultiSelect(handlers, self)
-        filters.addWidget(QLabel(common.title("handler")))
-        filters.addWidget(self.multi["handler"])
-        filters.addWidget(QLabel(_("Received from")))
+        units.append(pair(QLabel(common.title("handler")), self.multi["handler"]))
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
@@ -121,12 +120,11 @@ class ComplaintsView(QWidget):
             w.setMinimumDate(QDate(2000, 1, 1))
             w.setDate(w.minimumDate())
             w.setDisplayFormat("yyyy-MM-dd")
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel(_("to")))
-        filters.addWidget(self.date_to)
-        layout.addLayout(filters)
+        dates = pair(QLabel(_("Received from")), self.date_from)
+        units.append(pair(dates, pair(QLabel(_("to")), self.date_to)))
+        self.filter_row = flow_row(*units)
+        layout.addWidget(self.filter_row)
 
-        actions = QHBoxLayout()
         self.new_button = QPushButton(_("New complaint"))
         self.new_button.setToolTip(_("New complaint (Ctrl+N)"))
         self.open_button = QPushButton(_("Open"))
@@ -135,14 +133,12 @@ class ComplaintsView(QWidget):
         self.import_button = QPushButton(_("Import complaints…"))
         self.export_button = QPushButton(_("Export list…"))
         self.output_button = output_menu_button(self, self._output, formats=("pdf", "print"))
-        for b in (self.new_button, self.open_button, self.assign_button, self.export_button, self.output_button,
-                  self.import_button,
-                  self.phrases_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("complaint_count")
-        actions.addWidget(self.count_label)
+        actions = QHBoxLayout()
+        actions.addWidget(flow_row(self.new_button, self.open_button, self.assign_button, self.export_button,
+                                   self.output_button, self.import_button, self.phrases_button), 1)
+        actions.addWidget(self.count_label, 0, Qt.AlignTop)
         layout.addLayout(actions)
         self.new_button.setVisible(writer)
         self.assign_button.setVisible(writer and ctx.actor.at_least("supervisor"))

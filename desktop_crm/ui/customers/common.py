@@ -232,6 +232,9 @@ def readonly_table(headers: Sequence[str], parent=None) -> QTableWidget:  # noqa
     t.horizontalHeader().setStretchLastSection(True)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
     t.setWordWrap(False)
+    from desktop_crm.ui.widgets.headers import keep_titles_whole
+
+    keep_titles_whole(t)
     return t
 
 
@@ -249,3 +252,6 @@ def fill_table(t: QTableWidget, rows: Sequence[Sequence[object]], data: Sequence
     if widths:
         for c, w in enumerate(widths):
             t.setColumnWidth(c, w)
+        from desktop_crm.ui.widgets.headers import fit_titles
+
+        fit_titles(t.horizontalHeader())

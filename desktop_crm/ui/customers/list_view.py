@@ -295,8 +295,12 @@ class CustomerListView(QWidget):
 
     def _apply_widths(self) -> None:
         header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
         for i, key in enumerate(self.data.columns):
-            header.resizeSection(i, column_width(key))
+            enum = CUSTOMER_FIELD[key].enum
+            # a list of labels (grade, status, kind…) is never elided: as wide as its longest label
+            longest = max((metrics.horizontalAdvance(enum.label(k)) + 16 for k in enum.keys), default=0) if enum else 0
+            header.resizeSection(i, max(column_width(key), longest))
 
     def _column_menu(self, pos) -> None:  # noqa: ANN001
         menu = QMenu(self)

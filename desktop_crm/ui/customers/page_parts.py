@@ -23,7 +23,6 @@ from desktop_crm.core.services.customer_fields import (
     CONTACT_FIELD,
     CUSTOMER_FIELD,
     CUSTOMER_FIELDS,
-    field_label,
 )
 from desktop_crm.ui.customers.common import fill_table, readonly_table, shown
 from desktop_crm.ui.customers.edit_dialog import GROUPS
@@ -169,43 +168,6 @@ def transfer_rows(ctx, customer_id: int) -> list[list]:  # noqa: ANN001
     return [[t.at, t.from_user, t.to_user, t.by_user, t.reason] for t in transfers.history(ctx, customer_id)]
 
 
-def action_label(action: str) -> str:
-    labels = {"create": _("Added"), "update": _("Changed"), "delete": _("Deleted"), "status": _("Status"),
-              "transfer": _("Transfer"), "merge": _("Merge"), "merged_into": _("Merged into"),
-              "pin_grade": _("Pin grade")}
-    return labels.get(action, action)
-
-
-def _audit_value(ctx, entity: str, key: str, text: str, names: dict) -> str:  # noqa: ANN001
-    if not text:
-        return ""
-    if key == "owner_id":
-        return names.get(text, text)
-    f = (CUSTOMER_FIELD if entity == "customer" else CONTACT_FIELD).get(key)
-    if f is None:
-        return text
-    if f.enum is not None:
-        return f.enum.label(text)
-    if f.kind == "tags":
-        return text.strip(",").replace(",", ", ")
-    if f.kind == "bool":
-        return _("Yes") if text.lower() in ("true", "1") else _("No")
-    return text
-
-
 def audit_rows(ctx, customer_id: int) -> list[list]:  # noqa: ANN001
-    from desktop_crm.core.services import users
-
-    names = {str(u.id): u.display_name or u.username for u in users.list_users(ctx)}
-    names["None"] = _("Customer pool")
-    out = []
-    for e in customer_history.audit_trail(ctx, customer_id):
-        if e.field == "owner_id":
-            field = _("Owner")
-        elif e.entity == "customer":
-            field = field_label(e.field)
-        else:
-            field = _(CONTACT_FIELD[e.field].label) if e.field in CONTACT_FIELD else e.field
-        out.append([e.at, e.user, e.record, action_label(e.action), field,
-                    _audit_value(ctx, e.entity, e.field, e.old, names), _audit_value(ctx, e.entity, e.field, e.new, names)])
-    return out
+    return [[e.at, e.user, e.record, e.action, e.field, e.old, e.new]
+            for e in customer_history.audit_trail(ctx, customer_id)]

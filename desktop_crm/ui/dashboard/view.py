@@ -30,6 +30,8 @@ from desktop_crm.ui.tasks import show_error
 ITEM_ROLE = Qt.UserRole + 1
 OVERDUE = QColor("#b00020")
 KIND_LABELS = {"contact_birthday": "birthday"}
+FOLDED = {"churn", "key_no_contact", "opportunity_stale", "contract_anniversary"}  # folded at first
+FIGURES_PER_ROW = 3  # two rows of tiles fit a 1366×768 screen
 
 
 def item_kind_label(kind: str) -> str:
@@ -56,11 +58,13 @@ class ReminderTree(QTreeWidget):
         header.resizeSection(1, 230)
         header.resizeSection(2, 300)
 
-    def fill(self, groups: list[tuple[str, int, tuple[reminders.Reminder, ...]]], today: date) -> None:
+    def fill(self, groups: list[tuple[str, int, tuple[reminders.Reminder, ...]]], today: date,
+             kinds: list[str] | None = None) -> None:
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
-        for title, count, items in groups:
+        for i, (title, count, items) in enumerate(groups):
+            kind = kinds[i] if kinds else ""
             top = QTreeWidgetItem([f"{title} ({count})", "", "", ""])
             top.setFont(0, bold)
             if not count:
@@ -84,7 +88,20 @@ class ReminderTree(QTreeWidget):
                 more = QTreeWidgetItem([_("… and {n} more").format(n=count - len(items))])
                 top.addChild(more)
                 more.setFirstColumnSpanned(True)
-            top.setExpanded(count > 0)
+            # the long lists of care reminders stay folded: the follow-ups, visits and complaints come first
+            top.setExpanded(count > 0 and kind not in FOLDED)
+        self._fit_due_column()
+
+    def _fit_due_column(self) -> None:
+        """The due column as wide as its longest text ("2026-01-05  overdue 333 d"): never elided."""
+        metrics = self.fontMetrics()
+        widest = 0
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            for k in range(top.childCount()):
+                widest = max(widest, metrics.horizontalAdvance(top.child(k).text(0)))
+        if widest:
+            self.header().resizeSection(0, max(self.header().sectionSize(0), widest + 2 * self.indentation() + 16))
 
     def current(self) -> reminders.Reminder | None:
         item = self.currentItem()
@@ -105,6 +122,7 @@ class DashboardView(QWidget):
         font.setBold(True)
         self.heading.setFont(font)
         top.addWidget(self.heading, 1)
+        self.heading.setWordWrap(True)
         self.notify_box = QCheckBox(_("Desktop notifications"))
         self.notify_box.setToolTip(_("Show a notification at start and when an item falls due (this desk)."))
         top.addWidget(self.notify_box)
@@ -150,6 +168,7 @@ class DashboardView(QWidget):
         self.team_tree = ReminderTree()
         self.team_tree.itemActivated.connect(lambda *_a: self.open_current(self.team_tree))
         self.team_label = QLabel()
+        self.team_label.setWordWrap(True)  # a long team line wraps; it never widens the window
         team = QWidget()
         team_layout = QVBoxLayout(team)
         team_layout.setContentsMargins(0, 0, 0, 0)
@@ -173,7 +192,7 @@ class DashboardView(QWidget):
             return
         d = self.data
         self.heading.setText(_("{user}: {n} items due").format(user=self.ctx.actor.label, n=d.total_due))
-        self.tree.fill([(g.title, g.count, g.items) for g in d.groups], d.today)
+        self.tree.fill([(g.title, g.count, g.items) for g in d.groups], d.today, [g.kind for g in d.groups])
         first = next((self.tree.topLevelItem(i).child(0) for i in range(self.tree.topLevelItemCount())
                       if self.tree.topLevelItem(i).childCount()), None)
         if first is not None and self.tree.current() is None:
@@ -195,10 +214,13 @@ class DashboardView(QWidget):
                 label.setAlignment(Qt.AlignCenter)
                 label.setFrameShape(QFrame.StyledPanel)
                 label.setMinimumHeight(56)
-                self.figures.addWidget(label, 0, i)
+                label.setWordWrap(True)
+                self.figures.addWidget(label, i // FIGURES_PER_ROW, i % FIGURES_PER_ROW)
                 self.figure_labels[f.key] = label
             colour = "#b00020" if f.key == "overdue_complaints" and f.value else "#1f3a5f"
-            label.setText(f"<span style='font-size:18pt; color:{colour}'><b>{f.value}</b></span><br>{f.label}")
+            detail = f"<br><span style='color:#555555'>{f.detail}</span>" if f.detail else ""
+            label.setText(f"<span style='font-size:18pt; color:{colour}'><b>{f.text or f.value}</b></span>"
+                          f"<br>{f.label}{detail}")
 
     def activated(self) -> None:
         self.refresh()

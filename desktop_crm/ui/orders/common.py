@@ -9,19 +9,10 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
 from desktop_crm.core.enums import CONTRACT_STATUS, GRADE, LOYALTY, OPPORTUNITY_STAGE
-from desktop_crm.core.i18n import N_, _
+from desktop_crm.core.i18n import _
 from desktop_crm.core.reporting.formatting import money_text
-
-TITLES = {
-    "order_no": N_("Order no."), "date": N_("Date"), "customer_code": N_("Customer code"),
-    "customer_name": N_("Customer"), "product": N_("Product"), "category": N_("Product category"),
-    "quantity": N_("Quantity"), "amount": N_("Amount"), "cost": N_("Cost"), "paid_amount": N_("Paid"),
-    "receivable": N_("Receivable"), "due_date": N_("Payment due"), "owner": N_("Owner"), "notes": N_("Notes"),
-    "number": N_("Contract no."), "title": N_("Contract title"), "signed_on": N_("Signed"), "start_on": N_("Start"),
-    "end_on": N_("End"), "status": N_("Status"), "name": N_("Name"), "expected_close": N_("Expected close"),
-    "stage": N_("Stage"), "last_action_at": N_("Last action"),
-}
-MONEY = {"amount", "cost", "paid_amount", "receivable"}
+from desktop_crm.core.services.sales_fields import FIELD_TITLES as TITLES  # noqa: E402
+from desktop_crm.core.services.sales_fields import MONEY  # noqa: E402
 
 
 def title(key: str) -> str:

@@ -25,6 +25,7 @@ from desktop_crm.ui.orders.common import OptionalDate, money, text_of, title
 from desktop_crm.ui.reports.list_output import output_menu_button
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource, lazy_table_view
 from desktop_crm.ui.tasks import run_task, show_error
+from desktop_crm.ui.widgets.flow import flow_row, pair
 
 COLUMNS = orders.COLUMNS
 WIDTHS = {"order_no": 110, "date": 90, "customer_code": 80, "customer_name": 170, "product": 130, "category": 90,
@@ -58,14 +59,12 @@ class OrdersView(QWidget):
         for uid, label in user_choices(ctx, pool=False):
             self.owner.addItem(label, uid)
         self.unpaid = QCheckBox(_("Unpaid only"))
-        bar.addWidget(self.search, 2)
-        bar.addWidget(QLabel(_("Period from")))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(_("until")))
-        bar.addWidget(self.date_to)
-        for w in (self.customer, self.product, self.category, self.owner, self.unpaid):
-            bar.addWidget(w)
+        self.search.setMinimumWidth(220)
+        bar.addWidget(self.search, 1)
         lay.addLayout(bar)
+        # the filters wrap onto a second line on a narrow window
+        lay.addWidget(flow_row(pair(QLabel(_("Period from")), self.date_from), pair(QLabel(_("until")), self.date_to),
+                               self.customer, self.product, self.category, self.owner, self.unpaid))
 
         actions = QHBoxLayout()
         self.new_button = QPushButton(_("New order…"))
@@ -76,14 +75,14 @@ class OrdersView(QWidget):
         writable = ctx.actor.role != "viewer"
         for b in (self.new_button, self.edit_button, self.delete_button, self.import_button, self.recompute_button):
             b.setEnabled(writable)
-            actions.addWidget(b)
         self.output_button = output_menu_button(self, self._output)
         self.output_button.setVisible(writable or ctx.actor.can_export)
-        actions.addWidget(self.output_button)
-        actions.addStretch(1)
+        actions.addWidget(flow_row(self.new_button, self.edit_button, self.delete_button, self.import_button,
+                                   self.recompute_button, self.output_button), 1)
         self.totals = QLabel()
         self.totals.setObjectName("orders_totals")
-        actions.addWidget(self.totals)
+        self.totals.setWordWrap(True)
+        actions.addWidget(self.totals, 1, Qt.AlignTop)
         lay.addLayout(actions)
 
         self.flt = OrderFilter()
@@ -96,6 +95,9 @@ class OrdersView(QWidget):
         self.table.sortByColumn(COLUMNS.index("date"), Qt.DescendingOrder)
         for i, k in enumerate(COLUMNS):
             self.table.setColumnWidth(i, WIDTHS.get(k, 90))
+        # an order number is read whole (SO + date + a 7-digit sequence)
+        sample = self.table.fontMetrics().horizontalAdvance("SO26120400000001") + 16
+        self.table.setColumnWidth(COLUMNS.index("order_no"), max(WIDTHS["order_no"], sample))
         self.table.doubleClicked.connect(lambda _i: self.edit())
         lay.addWidget(self.table, 1)
 

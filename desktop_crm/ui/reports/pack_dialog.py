@@ -88,5 +88,5 @@ class PackDialog(QDialog):
         ctx, scope, nav = self.ctx, self.scope, self.nav
         run_task(self.parent(), _("Producing the monthly pack…"),
                  lambda p: pack.write_pack(ctx, month, path, keys, scope, p),
-                 on_done=lambda _r: nav.notify(_("Saved {file}").format(file=path)))
+                 on_done=lambda files: nav.notify(_("Saved {file}").format(file=", ".join(map(str, files)))))
         self.accept()

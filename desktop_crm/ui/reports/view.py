@@ -42,6 +42,7 @@ from desktop_crm.core.reporting.model import Report
 from desktop_crm.ui.reports.chart import ChartWidget
 from desktop_crm.ui.reports.table_model import ReportTableModel
 from desktop_crm.ui.tasks import run_task, show_error
+from desktop_crm.ui.widgets.headers import keep_titles_whole
 
 
 def _qdate(d: date) -> QDate:
@@ -244,6 +245,7 @@ class ReportsView(QWidget):
             view.verticalHeader().setDefaultSectionSize(22)
             view.horizontalHeader().setStretchLastSection(False)
             view.resizeColumnsToContents()
+            keep_titles_whole(view)
             view.doubleClicked.connect(lambda index, m=model: self.drill(m, index.row()))
             self.tabs.addTab(view, title)
             self.models.append(model)

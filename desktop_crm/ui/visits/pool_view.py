@@ -23,6 +23,7 @@ from desktop_crm.core.services import pool, settings
 from desktop_crm.core.services.customer_fields import CUSTOMER_FIELD, display
 from desktop_crm.ui.tablemodel import ROW_ID_ROLE, LazyTableModel, ListColumn, ListSource
 from desktop_crm.ui.tasks import show_error
+from desktop_crm.ui.widgets.headers import keep_titles_whole
 
 
 class PoolView(QWidget):
@@ -56,6 +57,7 @@ class PoolView(QWidget):
         self.table.doubleClicked.connect(lambda index: self.nav.open_customer(self.model.id_at(index.row())))
         for col, width in enumerate((90, 240, 80, 80, 110, 90, 110, 130, 130)):
             self.table.setColumnWidth(col, width)
+        keep_titles_whole(self.table)
         layout.addWidget(self.table, 1)
         actions = QHBoxLayout()
         self.claim_button = QPushButton(_("Claim selected"))

@@ -25,6 +25,7 @@ from desktop_crm.core.services import customer_query, visits
 from desktop_crm.core.services.customer_query import CustomerFilter
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource
 from desktop_crm.ui.tasks import show_error
+from desktop_crm.ui.widgets.headers import keep_titles_whole
 
 
 def status_label(status: str) -> str:
@@ -76,6 +77,7 @@ class VisitsView(QWidget):
         self.table.doubleClicked.connect(lambda *_a: self.record())
         for col, width in enumerate((90, 90, 220, 140, 100, 80, 90, 160)):
             self.table.setColumnWidth(col, width)
+        keep_titles_whole(self.table)
         layout.addWidget(self.table, 1)
         actions = QHBoxLayout()
         writable = ctx.actor.role != "viewer"

@@ -21,6 +21,7 @@ from desktop_crm.core.rules import metrics as rules
 from desktop_crm.core.services import settings
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customer_query import IDS
+from desktop_crm.core.services.grading import grades_as_of
 from desktop_crm.core.services.metrics import _churn_counts, churned_ids  # the one churn query (DOMAIN §6.5)
 
 WARNING_LIMIT = 500
@@ -55,6 +56,7 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
                          "churn_rate": fraction_value(rules.churn_rate(active, lost))})
         active, lost = _churn_counts(s, p.start, p.end, cust)
         counted = churned_ids(s, p.start, p.end, cust)
+        grade_at_start = grades_as_of(s, p.date_from - timedelta(days=1)) if len(months) == 1 and counted else {}
         step(progress, len(months), total_steps, _("Listing lost customers…"))
         owner = aliased(User)
         lost_rows = s.execute(
@@ -102,8 +104,14 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
         lost_by_month.setdefault(f"{at.year}-{at.month:02d}", set()).add(cid)
     for row in rows:  # the customers who became lost in that month
         row[DRILL] = {IDS: sorted(lost_by_month.get(row["month"], ()))}
-    chart = ChartSeries("line" if len(rows) > 1 else "bar", _("Churn rate by month (%)"), [r["month"] for r in rows],
-                        [(_("Churn rate (%)"), [float(r["churn_rate"] or 0) * 100 for r in rows])])
+    if len(rows) > 1:
+        chart = ChartSeries("line", _("Churn rate by month (%)"), [r["month"] for r in rows],
+                            [(_("Churn rate (%)"), [float(r["churn_rate"] or 0) * 100 for r in rows])])
+    else:  # one month: which customers were lost says more than a lone bar
+        grades = [*GRADE.keys, None]
+        chart = ChartSeries("bar", _("Customers lost, by grade at the period's start"),
+                            [GRADE.label(g) if g else _("No grade") for g in grades],
+                            [(_("Lost"), [sum(1 for cid in counted if grade_at_start.get(cid) == g) for g in grades])])
     monthly = sum(r["lost"] for r in rows)
     notes = [_("How the lost customers add up: {listed} times a customer became lost in the period (the list "
                "below); {counted} of these customers were active at the period's start — the period's churn "

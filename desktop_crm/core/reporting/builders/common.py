@@ -87,8 +87,8 @@ def shell(key: str, title: str, p: ReportParams, scope: Scope, head: Header, mai
           chart: ChartSeries | None = None, notes: list[str] | None = None,
           json_totals: dict[str, Any] | None = None, json_params: dict[str, Any] | None = None) -> Report:
     """The report with its header facts; JSON parameters: from, to, scope (keys) and `json_params`."""
-    if chart is not None and not any(v for _name, values in chart.series for v in values):
-        chart = None  # nothing to draw: no empty chart box on screen, in the workbook or the PDF
+    if chart is not None and (len(chart.categories) < 2 or not any(v for _n, values in chart.series for v in values)):
+        chart = None  # nothing to compare: no empty box or lone bar on screen, in the workbook or the PDF
     jp = {"from": p.date_from.isoformat(), "to": p.date_to.isoformat(), "scope": scope.key, **(json_params or {})}
     return BuiltReport(key=key, title=title, main=main, period=p.period_text, parameters=list(parameters or []),
                        scope=scope.label, company=head.company, produced_by=head.produced_by,

@@ -18,6 +18,9 @@ from desktop_crm.core.services.context import Ctx
 MONTHLY_LIMIT = 12
 
 
+CHART_TOP = 10
+
+
 def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     months = p.months()
     monthly = len(months) <= MONTHLY_LIMIT
@@ -60,9 +63,13 @@ def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Report:
     columns = ([col("customer_code", _("Code")), col("customer_name", _("Customer"))]
                + [col(k, t, "money") for k, t in zip(keys, titles, strict=True)]
                + [col("total", _("Total"), "money"), col("share", _("Share of total"), "percent")])
-    chart = ChartSeries("line" if len(keys) > 1 else "bar",
-                        _("Sales by month") if monthly else _("Sales by year"), titles,
-                        [(_("Sales"), [totals[k] for k in keys])])
+    if len(keys) > 1:
+        chart = ChartSeries("line", _("Sales by month") if monthly else _("Sales by year"), titles,
+                            [(_("Sales"), [totals[k] for k in keys])])
+    else:  # one month: a lone bar says nothing; who bought most does
+        top = rows[:CHART_TOP]
+        chart = ChartSeries("bar", _("Top {n} customers by sales").format(n=CHART_TOP),
+                            [r["customer_name"] for r in top], [(_("Sales"), [r["total"] for r in top])])
     step(progress, 2, 2)
     return shell("performance", _("Customer transaction performance"), p, scope, head,
                  Table(columns, rows, totals), chart=chart,
