@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from desktop_crm import __version__
 
 # Area modules; each has `register(subparsers)` and is loaded only for the command line.
-AREAS = ["setup", "users", "customers", "importing", "complaints", "visits", "sales", "reports", "safety"]
+AREAS = ["setup", "users", "customers", "importing", "complaints", "visits", "sales", "reports", "safety",
+         "workplan", "leads"]
 
 
 class CliError(Exception):

@@ -193,3 +193,37 @@ CONTRACT_STATUS = _enum("contract status", [
     ("ended", N_("Ended"), "到期|结束"),
     ("terminated", N_("Terminated"), "终止"),
 ])
+TASK_KIND = _enum("task kind", [
+    ("call", N_("Call"), "电话"),
+    ("visit", N_("Visit"), "拜访|上门"),
+    ("meeting", N_("Meeting"), "会议"),
+    ("email", N_("E-mail"), "邮件"),
+    ("other", N_("Other"), "其他"),
+])
+TASK_STATUS = _enum("task status", [
+    ("open", N_("To do"), "未完成|待办|待完成"),
+    ("done", N_("Done"), "已完成|完成"),
+    ("cancelled", N_("Cancelled"), "已取消|取消"),
+])
+TASK_PRIORITY = _enum("priority", [
+    ("low", N_("Low"), "低"),
+    ("normal", N_("Normal"), "普通|中"),
+    ("high", N_("High"), "高|紧急"),
+])
+REPEAT = _enum("repeat", [
+    ("daily", N_("Daily"), "每天"),
+    ("weekly", N_("Weekly"), "每周"),
+    ("monthly", N_("Monthly"), "每月"),
+])
+POOL_CONDITION = _enum("pool rule condition", [
+    ("no_follow_up", N_("No follow-up"), "未跟进|无跟进"),
+    ("no_order", N_("No order"), "未下单|无订单"),
+    ("no_opportunity", N_("No new opportunity"), "无新商机"),
+])
+LEAD_STATUS = _enum("lead status", [
+    ("new", N_("New lead"), "新线索|新建"),
+    ("contacted", N_("Reached"), "已联系"),
+    ("qualified", N_("Qualified lead"), "已确认|合格"),
+    ("disqualified", N_("Disqualified"), "无效|不合格"),
+    ("converted", N_("Converted"), "已转化|已转客户"),
+])

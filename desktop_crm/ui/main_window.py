@@ -59,7 +59,12 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._on_row)
         self._build_menus()
         self.status_user = QLabel(_("{user} ({role})").format(user=ctx.actor.label, role=_role_label(ctx.actor.role)))
+        from desktop_crm.ui.workplan.inbox import InboxButton, ReminderTicker
+
+        self.inbox_button = InboxButton(ctx, self)
+        self.statusBar().addPermanentWidget(self.inbox_button)
         self.statusBar().addPermanentWidget(self.status_user)
+        self.ticker = ReminderTicker(self, self.inbox_button)
         self._restore_geometry()
         self._idle = IdleLock(self)
 
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
         """Start screen: the dashboard when it exists, else customers; then the daily jobs."""
         self.show_view("dashboard" if self._index("dashboard") >= 0 else "customers")
         QTimer.singleShot(500, self._daily_jobs)
+        self.ticker.start()
 
     def _daily_jobs(self) -> None:
         from desktop_crm.ui import startup_jobs
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         desk_settings().setValue("main/geometry", self.saveGeometry())
+        self.ticker.stop()
         for win in list(self.windows.values()):
             win.close()
         super().closeEvent(event)

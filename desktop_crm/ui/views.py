@@ -38,5 +38,7 @@ VIEWS: list[ViewSpec] = [
     ViewSpec("pipeline", N_("Opportunities"), "Ctrl+6", "desktop_crm.ui.orders.pipeline:PipelineView"),
     ViewSpec("pool", N_("Customer pool"), "Ctrl+7", "desktop_crm.ui.visits.pool_view:PoolView"),
     ViewSpec("visits", N_("Return visits"), "Ctrl+8", "desktop_crm.ui.visits.visits_view:VisitsView"),
+    ViewSpec("workplan", N_("Work plan"), "Ctrl+0", "desktop_crm.ui.workplan.view:WorkPlanView"),
+    ViewSpec("leads", N_("Leads"), "Ctrl+Shift+L", "desktop_crm.ui.leads.view:LeadsView"),
     ViewSpec("admin", N_("Administration"), "Ctrl+9", "desktop_crm.ui.admin.view:AdminView", min_role="admin"),
 ]

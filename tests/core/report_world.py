@@ -72,7 +72,24 @@ def build(team) -> dict[str, int]:  # noqa: ANN001
                                      ("rep3", names[4]), ("rep1", names[7])]):
         interactions.log_interaction(team[who], ids[name], channel="phone", summary=f"跟进 {k}",
                                      at=datetime(2026, 6, 1 + k, 10, 0))
+    _leads(team, ids)
     return ids
+
+
+def _leads(team, ids) -> None:  # noqa: ANN001
+    """Leads of this year by two sources; one became the customer 武汉长江电器 (marked as the conversion
+    would, so the other reports keep their numbers)."""
+    from sqlalchemy import update
+
+    from desktop_crm.core.leads import service as leads
+    from desktop_crm.core.models import Lead
+
+    made = [leads.add(team["rep1"], {"name": f"线索{k}", "phone": f"1390000000{k}", "source": source})
+            for k, source in enumerate(["exhibition", "exhibition", "web"])]
+    leads.log_contact(team["rep1"], made[0].id, channel="phone", text="有兴趣")
+    with team["admin"].db.write() as s:
+        s.execute(update(Lead).where(Lead.id == made[0].id).values(
+            status="converted", customer_id=ids["武汉长江电器"], converted_at=made[0].created_at + timedelta(days=4)))
 
 
 def _complaints(team, ids) -> None:  # noqa: ANN001

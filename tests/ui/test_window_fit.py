@@ -96,7 +96,6 @@ def test_every_view_fits_the_small_screen(qtbot, team, lang, who):
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_the_complaint_page_fits_the_small_screen(qtbot, team, lang):
     from desktop_crm.ui.complaints.page import ComplaintPage
-
     from tests.ui.test_complaints_ui import Nav
 
     i18n.set_language(lang)

@@ -27,7 +27,7 @@ from desktop_crm.core import progress as prog
 from desktop_crm.core import search
 from desktop_crm.core.db import Base, Database, is_sqlite
 from desktop_crm.core.demo import makers as making
-from desktop_crm.core.demo import staff
+from desktop_crm.core.demo import plans, staff
 from desktop_crm.core.demo.forms import NUMBERED, TABLES
 from desktop_crm.core.demo.makers import Makers, Plan, make_batch, number_complaints
 from desktop_crm.core.i18n import _
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 BULK = 20_000  # from this many customers on, SQLite indexes are rebuilt after the load
 TIMES: dict[str, float] = {}
-PHASES = ("generate", "insert", "grading", "indexes", "search index wait", "search index", "commit")
+PHASES = ("generate", "insert", "grading", "work plan", "indexes", "search index wait", "search index", "commit")
 Generator = Callable[[Database, list[int], random.Random, "prog.Progress | None"], None]
 EXTRA_GENERATORS: list[Generator] = []
 
@@ -213,7 +213,12 @@ def load(db: Database, ctx: Ctx, customers: int, seed: int, now: datetime, progr
                 t = time.perf_counter()
                 prog.check(progress, 0, 0, _("grading customers"))
                 grading.recompute_in_session(s, ctx, now.date())
-                _timed("grading", t)
+                t = _timed("grading", t)
+                prog.check(progress, 0, 0, _("planning the work"))
+                counts["tasks"] = plans.linked_tasks(s, now, sqlite) + plans.own_weeks(s, now, seed)
+                plans.pool_rule(s, now)
+                counts["leads"] = plans.leads(s, now, seed, customers)
+                _timed("work plan", t)
                 if bulk:
                     _create_indexes(conn, ddl, progress, side)
                 first = f"{plan.prefix}{plan.code_start:0{plan.digits}d}"

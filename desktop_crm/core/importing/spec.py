@@ -162,6 +162,7 @@ SPEC_MODULES: dict[str, str] = {
     "complaints": "desktop_crm.core.importing.complaints_spec:COMPLAINTS",
     "orders": "desktop_crm.core.importing.orders_spec:ORDERS",
     "contracts": "desktop_crm.core.importing.contracts_spec:CONTRACTS",
+    "leads": "desktop_crm.core.importing.leads_spec:LEADS",
     "opportunities": "desktop_crm.core.importing.opportunities_spec:OPPORTUNITIES",
 }
 _registered: dict[str, ImportSpec] = {}

@@ -38,6 +38,11 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
          "stage": "方案报价", "notes": "已发报价单"},
         {"customer_code": "C900001", "name": "旧设备回收", "amount": "8000", "stage": "输单", "lost_reason": "价格偏高"},
     ],
+    "leads": [
+        {"name": "王经理", "company": "华润物流有限公司", "phone": "13911112222", "email": "wang@example.cn",
+         "source": "展会", "campaign": "2026 秋季物流展", "notes": "对冷链线路有兴趣"},
+        {"name": "陈女士", "phone": "021-64805447", "source": "网络", "owner": "公海"},
+    ],
 }
 REQUIRED_MARK = {True: "必填 required", False: ""}
 
@@ -101,7 +106,7 @@ def write_template(spec: ImportSpec | str, path: str | os.PathLike, examples: bo
 
 def main(argv: list[str] | None = None) -> int:
     out = Path((argv or sys.argv[1:] or ["resources/templates"])[0])
-    for name in ("customers", "contacts", "contracts", "opportunities"):
+    for name in ("customers", "contacts", "contracts", "opportunities", "leads"):
         write_template(name, out / f"{name}.xlsx")
     return 0
 

@@ -17,7 +17,8 @@ ENTITIES = {
     "contract": N_("Contract"), "opportunity": N_("Opportunity"), "user": N_("User"), "setting": N_("Setting"),
     "grading": N_("Grading"), "visit": N_("Return visit"), "visit_questions": N_("Questionnaire"),
     "interaction": N_("Interaction"), "department": N_("Department"), "phrase": N_("Phrase"),
-    "reminder": N_("Reminder"), "database": N_("Database"),
+    "reminder": N_("Reminder"), "database": N_("Database"), "task": N_("Task"),
+    "pool_rule": N_("Pool rule"), "holding_limit": N_("Holding limit"), "lead": N_("Lead"),
 }
 ACTIONS = {
     "create": N_("Added"), "update": N_("Changed"), "delete": N_("Deleted"), "import": N_("Imported"),
@@ -31,12 +32,15 @@ ACTIONS = {
     "follow_up_done": N_("Follow-up done"), "register": N_("Registered"), "accept": N_("Accepted"),
     "reject": N_("Rejected"), "process": N_("Processing started"), "resolve": N_("Resolved"),
     "close": N_("Closed"), "reopen": N_("Reopened"), "load_shipped": N_("Shipped data loaded"),
+    "cancelled": N_("Cancelled"), "pin": N_("Kept with its owner"), "unpin": N_("Pool rules apply again"),
+    "contact": N_("Contact logged"), "convert": N_("Converted to a customer"),
 }
 _VALUE_ENUMS = {
     "role": enums.ROLE, "grade": enums.GRADE, "loyalty": enums.LOYALTY, "source": enums.SOURCE,
     "purpose": enums.VISIT_PURPOSE, "category": enums.COMPLAINT_CATEGORY, "severity": enums.COMPLAINT_SEVERITY,
     "root_cause": enums.ROOT_CAUSE, "stage": enums.OPPORTUNITY_STAGE, "gender": enums.GENDER,
-    "credit_rating": enums.CREDIT_RATING,
+    "credit_rating": enums.CREDIT_RATING, "priority": enums.TASK_PRIORITY, "repeat": enums.REPEAT,
+    "condition": enums.POOL_CONDITION,
 }
 # the same field name means a different list on different records
 _ENTITY_ENUMS = {
@@ -44,9 +48,11 @@ _ENTITY_ENUMS = {
     ("complaint", "status"): enums.COMPLAINT_STATE, ("complaint", "channel"): enums.COMPLAINT_CHANNEL,
     ("contract", "status"): enums.CONTRACT_STATUS, ("interaction", "channel"): enums.INTERACTION_CHANNEL,
     ("interaction", "kind"): enums.INTERACTION_KIND, ("visit", "feedback_tags"): enums.VISIT_FEEDBACK,
+    ("task", "kind"): enums.TASK_KIND, ("task", "status"): enums.TASK_STATUS, ("lead", "status"): enums.LEAD_STATUS,
 }
 _VISIT_STATUS = {"planned": N_("Planned"), "done": N_("Done"), "cancelled": N_("Cancelled")}
-_ENTITY_ACTIONS = {("complaint", "restore"): N_("Re-registered"), ("complaint", "import"): N_("Imported")}
+_ENTITY_ACTIONS = {("complaint", "restore"): N_("Re-registered"), ("complaint", "import"): N_("Imported"),
+                   ("task", "move"): N_("Moved")}
 _VIA = {"app": N_("the app"), "command line": N_("the command line"), "demo": N_("the demo")}
 _BASIS = {"sales": N_("sales"), "profit": N_("profit")}
 _USER_FIELDS = {"owner_id", "assignee_id", "handler_id", "user_id", "created_by_id", "updated_by_id"}

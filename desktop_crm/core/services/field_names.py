@@ -33,7 +33,14 @@ GENERAL = {
     "satisfaction": N_("Satisfaction"), "received_at": N_("Received"),
     "next_follow_up": N_("Next follow-up"), "handler": N_("Handler"), "end_on": N_("End date"),
     "compensation": N_("Compensation"), "lang": N_("Language"), "feedback": N_("Feedback"),
-    "department": N_("Department"),
+    "department": N_("Department"), "subject": N_("Subject"), "start": N_("Start"), "end": N_("End"),
+    "priority": N_("Priority"), "result": N_("Result"), "repeat": N_("Repeat"), "repeat_count": N_("Occurrences"),
+    "reminders": N_("Reminders"), "participants": N_("Participants"), "job": N_("Job"),
+    "condition": N_("Condition"), "warn_days": N_("Warn the owner"), "statuses": N_("Statuses"),
+    "industries": N_("Industries"), "exempt_open_contract": N_("Not customers with a contract in force"),
+    "exempt_deal_days": N_("Not with a deal in the last"), "max_customers": N_("Customers at most"),
+    "reclaim_days": N_("Claim back after"), "company": N_("Company"), "campaign": N_("Campaign"),
+    "opportunity": N_("Opportunities"),
 }
 
 _ENTITIES = ("customer", "contact", "complaint", "order", "setting")
@@ -53,6 +60,8 @@ def _titles(entity: str) -> dict[str, str]:
         from desktop_crm.core.services.complaint_fields import FIELD_TITLES
 
         return FIELD_TITLES
+    if entity == "task":
+        return {"title": GENERAL["subject"]}
     if entity in ("order", "contract", "opportunity"):
         from desktop_crm.core.services.sales_fields import FIELD_TITLES as SALES_TITLES
 

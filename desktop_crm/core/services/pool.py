@@ -15,6 +15,7 @@ from desktop_crm.core.services import customer_query, settings, transfers
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customer_query import CustomerFilter
 from desktop_crm.core.services.permissions import require_role, require_write
+from desktop_crm.core.workplan import holding
 
 COLUMNS = ["code", "name", "kind", "status", "grade", "city", "industry", "last_contact_at", "created_at"]
 
@@ -69,6 +70,8 @@ def claim(ctx: Ctx, customer_ids: list[int], *, now: datetime | None = None) -> 
         owned = s.scalars(select(Customer.code).where(Customer.id.in_(ids), Customer.owner_id.is_not(None))).all()
         if owned:
             raise ValidationError({"customers": _("{codes} already have an owner").format(codes=", ".join(owned))})
+        holding.check_reclaim(s, ctx.actor.id, ids, now)
+        holding.check_capacity(s, ctx.actor.id, len(ids), "customers")
         moved = transfers.move_customers(s, ctx, ids, ctx.actor.id, _("Claimed from the customer pool"))
         for cid in ids:
             s.add(PoolClaim(user_id=ctx.actor.id, customer_id=cid, at=now))

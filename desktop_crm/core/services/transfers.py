@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError
@@ -26,8 +26,9 @@ def followers() -> list[Follower]:
     from desktop_crm.core.services.complaints import follow_transfer
     from desktop_crm.core.services.handover import follow_transfer as follow_visits
     from desktop_crm.core.services.opportunities import follow_transfer as follow_opportunities
+    from desktop_crm.core.workplan.tasks import follow_transfer as follow_tasks
 
-    return [follow_transfer, follow_visits, follow_opportunities]
+    return [follow_transfer, follow_visits, follow_opportunities, follow_tasks]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ def move_customers(s: Session, ctx: Ctx, customer_ids: list[int], to_user_id: in
         if not user_in_scope(s, ctx.actor, to_user_id):
             raise PermissionDenied(_("You can only transfer within your team."))
     now = datetime.now().replace(microsecond=0)
+    if to_user_id is not None:
+        from desktop_crm.core.workplan import holding
+
+        incoming = s.scalar(select(func.count()).where(Customer.id.in_(customer_ids[:50000]),
+                                                       Customer.owner_id.is_distinct_from(to_user_id))) or 0
+        holding.check_capacity(s, to_user_id, incoming)
     moved = 0
     by_old: dict[int, list[int]] = {}
     for start in range(0, len(customer_ids), 500):

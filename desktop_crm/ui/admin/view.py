@@ -14,6 +14,8 @@ from desktop_crm.ui.admin.users_tab import UsersTab
 EXTRA_PAGES: list[str] = [
     "desktop_crm.ui.admin.backup_page:BackupPage",
     "desktop_crm.ui.admin.audit_page:AuditPage",
+    "desktop_crm.ui.workplan.pool_rules_page:PoolRulesPage",
+    "desktop_crm.ui.workplan.jobs_page:JobsPage",
 ]
 
 

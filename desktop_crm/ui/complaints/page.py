@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -115,7 +116,14 @@ class ComplaintPage(QWidget):
         self.timeline.setObjectName("complaint_timeline")
         self.timeline.setWordWrap(True)
         rl.addWidget(self.timeline, 1)
-        split.addWidget(right)
+        from desktop_crm.core.workplan.tasks import TaskFilter
+        from desktop_crm.ui.workplan.tasks_tab import linked_list
+
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(right, _("Handling timeline"))
+        self.tasks = linked_list(ctx, nav, TaskFilter(complaint_id=complaint_id), self)
+        self.side_tabs.addTab(self.tasks, _("Tasks"))
+        split.addWidget(self.side_tabs)
         split.setSizes([520, 480])
         layout.addWidget(split, 1)
         writer = ctx.actor.role != "viewer"

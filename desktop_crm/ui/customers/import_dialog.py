@@ -29,11 +29,11 @@ from desktop_crm.ui.tasks import run_task, show_error
 MODE_LABELS = {"create": N_("Create new only"), "update": N_("Update existing only"),
                "upsert": N_("Create or update (by code)")}
 KIND_LABELS = {"customers": N_("Customers"), "contacts": N_("Contacts"), "contracts": N_("Contracts"),
-               "opportunities": N_("Opportunities")}
+               "opportunities": N_("Opportunities"), "leads": N_("Leads")}
 
 
 class ImportDialog(QDialog):
-    def __init__(self, ctx, parent=None):  # noqa: ANN001
+    def __init__(self, ctx, parent=None, kind: str = "customers"):  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
         self.import_result = None
@@ -46,6 +46,7 @@ class ImportDialog(QDialog):
         self.kind = QComboBox()
         for key, label in KIND_LABELS.items():
             self.kind.addItem(_(label), key)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.path = QLineEdit()
         self.path.setPlaceholderText(_("An .xlsx, .xls or .csv file"))
         browse = QPushButton(_("Browse…"))
@@ -147,7 +148,7 @@ class ImportDialog(QDialog):
         fields = CONTACT_FIELD if self.kind.currentData() == "contacts" else CUSTOMER_FIELD
         if self.kind.currentData() == "contacts":
             fields = {**fields, "customer_code": CUSTOMER_FIELD["code"]}
-        if self.kind.currentData() in ("contracts", "opportunities"):  # their spec's column labels
+        if self.kind.currentData() in ("contracts", "opportunities", "leads"):  # their spec's column labels
             from desktop_crm.core.importing import get_spec
 
             columns = {c.key: _(c.label) for c in get_spec(self.kind.currentData()).columns if c.label}

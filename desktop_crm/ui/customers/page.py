@@ -59,6 +59,17 @@ class CustomerPage(QWidget):
         self.grade_line.setStyleSheet("color: #555;")
         self.grade_line.setWordWrap(True)
         layout.addWidget(self.grade_line)
+        pool_row = QHBoxLayout()
+        self.pool_line = QLabel()
+        self.pool_line.setObjectName("pool_countdown")
+        self.pool_line.setWordWrap(True)
+        self.keep_button = QPushButton()
+        self.keep_button.setObjectName("keep_with_owner")
+        self.keep_button.setVisible(self.writable and actor.at_least("manager"))
+        self.keep_button.clicked.connect(self.toggle_keep)
+        pool_row.addWidget(self.pool_line, 1)
+        pool_row.addWidget(self.keep_button)
+        layout.addLayout(pool_row)
 
         # -- tabs -------------------------------------------------------------------------
         self.tabs = QTabWidget()
@@ -111,11 +122,42 @@ class CustomerPage(QWidget):
         self.facts.setText(self._facts_html())
         self.grade_line.setText(self._grade_explanation())
         self.grade_line.setVisible(bool(self.grade_line.text()))
+        self._pool_countdown()
         for tab in (self.profile, self.contacts, self.status_tab, self.transfer_tab, self.audit_tab, *self.extra):
             if hasattr(tab, "refresh"):
                 tab.refresh()
         if full and hasattr(self.nav, "refresh_views"):
             self.nav.refresh_views()
+
+    def _pool_countdown(self) -> None:
+        """When a pool rule will return the customer (a follow-up resets it), or that it is kept."""
+        from desktop_crm.core.workplan import pool_rules
+
+        owned = self.detail.owner_id is not None
+        pinned = owned and pool_rules.is_pinned(self.ctx, self.customer_id)
+        w = None if pinned or not owned else pool_rules.countdown(self.ctx, self.customer_id)
+        if pinned:
+            text, colour = _("Kept with its owner: the pool rules do not apply."), "#555"
+        elif w is not None:
+            text = _("Returns to the pool in {n} days — rule “{rule}”: {reason}").format(
+                n=w.days_left, rule=w.rule, reason=w.reason)
+            colour = "#b00020" if w.days_left <= 7 else "#555"
+        else:
+            text, colour = "", "#555"
+        self.pool_line.setText(text)
+        self.pool_line.setStyleSheet(f"color: {colour};")
+        self.pool_line.setVisible(bool(text))
+        self.keep_button.setText(_("Let the pool rules apply") if pinned else _("Keep with owner"))
+        self.keep_button.setVisible(self.writable and self.ctx.actor.at_least("manager") and owned)
+
+    def toggle_keep(self) -> None:
+        from desktop_crm.core.workplan import pool_rules
+
+        try:
+            pool_rules.pin(self.ctx, self.customer_id, pinned=not pool_rules.is_pinned(self.ctx, self.customer_id))
+        except CrmError as exc:
+            QMessageBox.warning(self, _("Customer"), str(exc))
+        self._pool_countdown()
 
     def _facts_html(self) -> str:
         d = self.detail

@@ -12,6 +12,7 @@ TABS: list[str] = [
     "desktop_crm.ui.visits.timeline_tab:timeline_tab",
     "desktop_crm.ui.orders.customer_tabs:orders_tab",
     "desktop_crm.ui.orders.customer_tabs:contracts_tab",
+    "desktop_crm.ui.workplan.tasks_tab:customer_tasks_tab",
 ]
 
 

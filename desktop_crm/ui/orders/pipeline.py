@@ -47,10 +47,11 @@ class PipelineView(QWidget):
         bar.addWidget(self.summary, 1)
         self.buttons = {}
         for key, text, slot in (("new", _("New opportunity…"), self.new), ("edit", _("Edit…"), self.edit),
-                                ("move", _("Move to stage…"), self.move), ("action", _("Log action…"), self.action)):
+                                ("move", _("Move to stage…"), self.move), ("action", _("Log action…"), self.action),
+                                ("tasks", _("Tasks…"), self.tasks)):
             b = QPushButton(text)
             b.clicked.connect(slot)
-            b.setEnabled(ctx.actor.role != "viewer")
+            b.setEnabled(ctx.actor.role != "viewer" or key == "tasks")
             bar.addWidget(b)
             self.buttons[key] = b
         lay.addLayout(bar)
@@ -118,6 +119,17 @@ class PipelineView(QWidget):
             if items:
                 return int(items[0].data(Qt.UserRole))
         return None
+
+    def tasks(self) -> None:
+        from desktop_crm.core.workplan.tasks import TaskFilter
+        from desktop_crm.ui.workplan.tasks_tab import LinkedTasksDialog
+
+        oid = self.selected_id()
+        if oid is None:
+            return
+        o = opportunities.get_opportunity(self.ctx, oid)
+        LinkedTasksDialog(self.ctx, self.nav, TaskFilter(opportunity_id=oid, customer_id=o.customer_id),
+                          _("Tasks of the opportunity {name}").format(name=o.name), self).exec()
 
     def new(self) -> None:
         from desktop_crm.ui.orders.dialogs import OpportunityDialog

@@ -47,6 +47,7 @@ REPORTS: dict[str, ReportDef] = {d.key: d for d in [
     ReportDef("satisfaction", N_("Satisfaction and loyalty"), "satisfaction"),
     ReportDef("visits", N_("Return visits"), "visits"),
     ReportDef("staff", N_("Staff activity"), "staff"),
+    ReportDef("leads", N_("Leads"), "leads"),
 ]}
 
 

@@ -1,0 +1,1 @@
+"""Leads (线索): the list, its dialogs and the conversion."""
