@@ -102,7 +102,7 @@ def authenticate(db: Database, username: str, password: str, *, via: str = "app"
     name = (username or "").strip()
     with db.write() as s:
         # locked: two logins at once (two desks, two scripts) update the row one after the other
-        u = s.scalars(select(User).where(User.username == name).with_for_update()).first()
+        u = s.scalars(select(User).where(User.username == name).with_for_update(of=User)).first()
         if u is None:
             security.verify_password(password, security.hash_password("x" * 8))  # same cost either way
             audit.record(s, None, "user", None, "login failed", {"via": (None, via)}, label=name[:64])
