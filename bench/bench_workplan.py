@@ -1,5 +1,6 @@
 """Work plan speed at scale (issue 14): 1,000,000 customers, 200 users, 2,000,000 tasks.
-Targets: My day ≤ 150 ms, a week view ≤ 200 ms, a reminder check ≤ 50 ms per tick.
+Targets: My day ≤ 150 ms, a week view ≤ 200 ms, a reminder check ≤ 50 ms per tick, a pool-rule
+run over all customers ≤ 30 s and ≤ 500 MB.
 
     python bench/bench_workplan.py [--db FILE] [--customers 1000000] [--tasks 2000000] [--users 200]
                                    [--repeat 5]
@@ -8,13 +9,20 @@ Customers and users come from bench_dashboard's generator (no interactions); the
 years around today, a third appointments with a reminder, one in ten with a participant) are
 bulk-inserted once and reused on the next run when the counts match. Measured with a fresh engine
 (cold) and as the median of --repeat (warm), for a rep and for a supervisor looking at a rep.
+The pool rule (no follow-up for 90 days, on a copy of the database) runs as `desktop-crm jobs run
+--only pool` in its own process, twice: the first run returns the whole backlog, the second (the
+next day) is the steady state; wall time and the process's peak memory are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -132,6 +140,32 @@ def main() -> None:
     for name, (cold, warm) in results.items():
         print(f"  {name:40s} cold {cold:7.1f} ms   warm {warm:7.1f} ms   (target ≤ {targets[name]} ms)")
     fresh.dispose()
+    if url.startswith("sqlite:///"):
+        pool_rule_runs(args.db)
+
+
+def pool_rule_runs(path: str) -> None:
+    from desktop_crm.core.workplan import pool_rules
+
+    copy = path + ".pool-copy"
+    shutil.copyfile(path, copy)
+    db = Database(f"sqlite:///{copy}")
+    admin = Ctx(db, users.actor_by_name(db, "admin"))
+    pool_rules.save_rule(admin, pool_rules.RuleInput(name="90 天未跟进", days=90, warn_days=7))
+    db.dispose()
+    env = {**os.environ, "DESKTOP_CRM_USER": "admin", "DESKTOP_CRM_PASSWORD": "bench-pass-1"}
+    for label, when in (("first run (the backlog)", datetime.now()),
+                        ("next day (steady state)", datetime.now() + timedelta(days=1))):
+        cmd = [sys.executable, "-m", "desktop_crm", "--db", f"sqlite:///{copy}", "--lang", "en", "jobs", "run",
+               "--only", "pool", "--now", when.isoformat(timespec="seconds")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        print(f"  pool rule, {label:28s} {wall:6.1f} s, peak {peak:.0f} MB (target ≤ 30 s, ≤ 500 MB): "
+              f"{(out.stdout or out.stderr).strip()}")
+    os.remove(copy)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, exists, func, not_, or_, select
+from sqlalchemy import and_, delete, exists, func, insert, not_, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.db import Database
@@ -24,7 +24,7 @@ from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import customer_scope, require_role
 
-CHUNK = 500
+CHUNK = 5000  # customers per step: few enough for one IN list, many enough per owner
 
 
 @dataclass
@@ -264,14 +264,17 @@ def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
         rows = s.execute(select(Customer.id, Customer.code, Customer.owner_id).where(
             Customer.id.in_(chunk), Customer.owner_id.is_not(None))).all()
         by_old: dict[int, list[int]] = {}
+        moves, trail = [], []
         for cid, code, owner in rows:
             days = (at.date() - last[cid]).days
-            s.add(Transfer(customer_id=cid, from_user_id=owner, to_user_id=None, at=at, by_user_id=None,
-                           reason=_reason(rule, days)))
-            audit.record(s, None, "customer", cid, "transfer",
-                         {"owner_id": (owner, None), "rule": (None, rule.name), "days": (None, days)},
-                         label=code, at=at)
+            moves.append({"customer_id": cid, "from_user_id": owner, "to_user_id": None, "at": at,
+                          "by_user_id": None, "reason": _reason(rule, days)})
+            trail.append(("customer", cid, "transfer",
+                          {"owner_id": (owner, None), "rule": (None, rule.name), "days": (None, days)}, code))
             by_old.setdefault(owner, []).append(cid)
+        audit.record_many(s, None, trail, at=at)
+        if moves:
+            s.execute(insert(Transfer), moves)
         s.execute(Customer.__table__.update().where(Customer.id.in_([r[0] for r in rows]))
                   .values(owner_id=None, updated_at=at))
         moved += len(rows)

@@ -11,7 +11,8 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select, union_all
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.enums import REPEAT, TASK_KIND, TASK_PRIORITY, TASK_STATUS
@@ -23,6 +24,7 @@ from desktop_crm.core.services.context import Actor, Ctx
 from desktop_crm.core.services.permissions import customer_scope, owner_scope, require_write, user_in_scope
 
 MAX_OCCURRENCES = 366
+MAX_SPAN_DAYS = 31  # an item lasting longer shows from its start only (the owner-index range stays small)
 DAY_START = time(9, 0)  # reminders of a task due on a day count back from the start of the working day
 LINKS = ("customer_id", "contact_id", "complaint_id", "opportunity_id", "contract_id", "lead_id")
 
@@ -207,10 +209,21 @@ def get(ctx: Ctx, task_id: int) -> TaskView:
         return _views(s, [load_visible(s, ctx, task_id)])[0]
 
 
+def _of_users(user_ids, *conds):  # noqa: ANN001, ANN202 - SQL condition on Task.id
+    """Items owned by or shared with `user_ids` (and meeting `conds`), as an id set the database builds
+    from the owner index and the participants — not an OR that would walk every task."""
+    owned = select(Task.id).where(Task.owner_id.in_(user_ids), *conds)
+    shared = select(TaskParticipant.task_id).where(TaskParticipant.user_id.in_(user_ids))
+    return Task.id.in_(union_all(owned, shared))
+
+
 def _filtered(ctx: Ctx, f: TaskFilter):  # noqa: ANN202
     q = _base().where(visible(ctx.actor))
     if f.owner_ids:
-        q = q.where(or_(Task.owner_id.in_(f.owner_ids), _shared_with(list(f.owner_ids))))
+        times = [c for c in ((Task.start < f.end) if f.end is not None else None,
+                             (Task.start >= f.start - timedelta(days=MAX_SPAN_DAYS)) if f.start is not None
+                             else None) if c is not None]
+        q = q.where(_of_users(list(f.owner_ids), *times))
     if f.customer_id is not None:
         q = q.where(Task.customer_id == f.customer_id)
     if f.complaint_id is not None:
@@ -271,11 +284,13 @@ def my_day(ctx: Ctx, at: datetime | None = None, user_id: int | None = None) -> 
     with ctx.db.read() as s:
         if uid != ctx.actor.id and not user_in_scope(s, ctx.actor, uid):
             raise PermissionDenied(_("You can only see your team's calendars."))
-        mine = or_(Task.owner_id == uid, _shared_with([uid]))
-        late = list(s.scalars(_base().where(visible(ctx.actor), mine, Task.status == "open", Task.start < start)
+        late = list(s.scalars(_base().where(visible(ctx.actor), _of_users([uid], Task.status == "open",
+                                                                         Task.start < start),
+                                            Task.status == "open", Task.start < start)
                               .order_by(Task.start, Task.id).limit(500)))
-        today = list(s.scalars(_base().where(visible(ctx.actor), mine, Task.status.in_(("open", "done")),
-                                             Task.start >= start, Task.start < end)
+        today = list(s.scalars(_base().where(visible(ctx.actor), _of_users([uid], Task.start >= start,
+                                                                          Task.start < end),
+                                             Task.status.in_(("open", "done")), Task.start >= start, Task.start < end)
                                .order_by(Task.all_day.desc(), Task.start, Task.id)))
         return Day(_views(s, late), _views(s, today))
 
@@ -557,15 +572,29 @@ def add_linked(s: Session, ctx: Ctx, *, day: date, owner_id: int, customer_id: i
 
 
 def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner: int, new_owner: int | None) -> None:
-    """Open items of moved customers follow them to the new owner; to the pool they are cancelled."""
-    q = select(Task).where(Task.customer_id.in_(customer_ids), Task.owner_id == old_owner, Task.status == "open")
-    for t in s.scalars(q):
-        if new_owner is None:
-            _close(s, ctx, t, "cancelled", _("The customer went to the pool."))
-        else:
-            audit.record(s, ctx.actor, "task", t.id, "assign", {"owner_id": (t.owner_id, new_owner)},
-                         label=t.title[:60])
-            t.owner_id, t.version = new_owner, t.version + 1
+    """Open items of moved customers follow them to the new owner; to the pool they are cancelled (in
+    bulk: a pool rule may move thousands of customers at once)."""
+    rows = s.execute(select(Task.id, Task.title, Task.status).where(
+        Task.customer_id.in_(customer_ids), Task.owner_id == old_owner, Task.status == "open")).all()
+    if not rows:
+        return
+    ids = [r.id for r in rows]
+    at = now()
+    if new_owner is None:
+        reason = _("The customer went to the pool.")
+        audit.record_many(s, ctx.actor, [("task", r.id, "cancelled", {"status": ("open", "cancelled"),
+                                                                      "result": (None, reason)}, r.title[:60])
+                                         for r in rows], at=at)
+        s.execute(sql_update(Task).where(Task.id.in_(ids)).values(status="cancelled", result=reason, done_at=at,
+                                                              version=Task.version + 1)
+                  .execution_options(synchronize_session=False))
+        s.execute(delete(TaskReminder).where(TaskReminder.task_id.in_(ids), TaskReminder.fired_at.is_(None)))
+    else:
+        audit.record_many(s, ctx.actor, [("task", r.id, "assign", {"owner_id": (old_owner, new_owner)},
+                                          r.title[:60]) for r in rows], at=at)
+        s.execute(sql_update(Task).where(Task.id.in_(ids)).values(owner_id=new_owner, version=Task.version + 1)
+                  .execution_options(synchronize_session=False))
+    s.expire_all()
 
 
 def reassign_linked(s: Session, ctx: Ctx, visit_id: int, owner_id: int) -> None:
