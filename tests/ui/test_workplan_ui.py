@@ -301,3 +301,25 @@ def test_pool_rules_page_countdown_on_the_customer_page_and_my_day(qtbot, office
     tops = [work.my_day.tree.topLevelItem(i).text(0) for i in range(work.my_day.tree.topLevelItemCount())]
     group = work.my_day.tree.topLevelItem(tops.index("Back to the pool soon (1)"))
     assert group.child(0).text(1) == "in 3 days"
+
+
+def test_the_task_list_filters_and_exports_what_it_shows(qtbot, office, tmp_path):
+    from desktop_crm.ui.workplan.view import WorkPlanView
+
+    team, c = office
+    rep1 = team["rep1"]
+    tasks.create(rep1, TaskInput(title="报价跟进", due=TODAY, customer_id=c.id))
+    tasks.create(rep1, TaskInput(title="Team lunch", kind="other", is_appointment=True,
+                                 start=datetime.combine(TODAY, time(12, 0))))
+    nav = Nav()
+    view = WorkPlanView(rep1, nav)
+    qtbot.addWidget(view)
+    view.tabs.setCurrentWidget(view.task_list)
+    listing = view.task_list
+    assert listing.model.rowCount() == 2
+    listing.kind.setCurrentIndex(listing.kind.findData("other"))
+    assert listing.model.rowCount() == 1 and listing.count_label.text() == "1 items"
+    listing.export_to(str(tmp_path / "sel.ics"))
+    text = (tmp_path / "sel.ics").read_text(encoding="utf-8")
+    assert text.count("BEGIN:VEVENT") == 1 and "SUMMARY:Team lunch" in text
+    assert nav.notes[-1].startswith("1 items written to")

@@ -388,9 +388,9 @@ class TaskList(QWidget, _Actions):
         self.status.addItem(_("Cancelled"), ("cancelled",))
         self.status.addItem(_("All"), ())
         self.kind = QComboBox()
-        self.kind.addItem(_("All kinds"), ())
+        self.kind.addItem(_("All kinds"), "")
         for k in TASK_KIND.keys:
-            self.kind.addItem(TASK_KIND.label(k), (k,))
+            self.kind.addItem(TASK_KIND.label(k), k)
         self.period = QComboBox()
         for key, text in (("", _("Any time")), ("overdue", _("Overdue")), ("today", _("Today")),
                           ("week", _("This week")), ("month", _("This month"))):
@@ -421,13 +421,16 @@ class TaskList(QWidget, _Actions):
         self.postpone_button = QPushButton(_("Postpone a day"))
         self.cancel_button = QPushButton(_("Cancel task"))
         self.open_button = QPushButton(_("Open"))
+        self.export_button = QPushButton(_("Export .ics…"))
+        self.export_button.clicked.connect(self.export)
         self.new_button.clicked.connect(self.new_task)
         self.done_button.clicked.connect(lambda: self._with(self.done_task))
         self.postpone_button.clicked.connect(lambda: self._with(self.postpone_task))
         self.cancel_button.clicked.connect(lambda: self._with(self.cancel_task))
         self.open_button.clicked.connect(lambda: self._with(self.edit_task))
-        for b in (self.new_button, self.done_button, self.postpone_button, self.cancel_button, self.open_button):
-            b.setVisible(writable or b is self.open_button)
+        for b in (self.new_button, self.done_button, self.postpone_button, self.cancel_button, self.open_button,
+                  self.export_button):
+            b.setVisible(writable or b in (self.open_button, self.export_button))
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
@@ -439,6 +442,24 @@ class TaskList(QWidget, _Actions):
                       owner_id=self.owner.currentData() if self.owner else None
                       ).exec():
             self.refresh()
+
+    def export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export the calendar"), "tasks.ics",
+                                                    _("Calendar files (*.ics)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """The items of the list as filtered (a selection of one's plan) to a calendar file."""
+        from desktop_crm.core.services.permissions import require_export
+
+        try:
+            require_export(self.ctx.actor)
+            items = tasks.page(self.ctx, self.filter(), limit=5000)
+            ics.write(path, items)
+            self.nav.notify(_("{n} items written to {path}.").format(n=len(items), path=path))
+        except (CrmError, OSError) as exc:
+            show_error(self, exc if isinstance(exc, CrmError) else CrmError(str(exc)))
 
     def _with(self, fn) -> None:  # noqa: ANN001
         index = self.table.currentIndex()
@@ -469,7 +490,8 @@ class TaskList(QWidget, _Actions):
         return TaskFilter(owner_ids=base.owner_ids, customer_id=base.customer_id, complaint_id=base.complaint_id,
                           lead_id=base.lead_id,
                           opportunity_id=base.opportunity_id, start=start, end=end, statuses=statuses,
-                          kinds=self.kind.currentData(), search=self.search.text())
+                          kinds=(self.kind.currentData(),) if self.kind.currentData() else (),
+                          search=self.search.text())
 
     def _count(self) -> int:
         try:
