@@ -256,14 +256,13 @@ def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
 
     ids = list(s.scalars(select(Customer.id).where(*_in_scope(rule, at), _quiet_since(rule, _cutoff(at, rule.days)))
                          .order_by(Customer.id)))
-    system = None
     moved = 0
+    by_old: dict[int, list[int]] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         last = _last(s, rule, chunk)
         rows = s.execute(select(Customer.id, Customer.code, Customer.owner_id).where(
             Customer.id.in_(chunk), Customer.owner_id.is_not(None))).all()
-        by_old: dict[int, list[int]] = {}
         moves, trail = [], []
         for cid, code, owner in rows:
             days = (at.date() - last[cid]).days
@@ -278,13 +277,14 @@ def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
         s.execute(Customer.__table__.update().where(Customer.id.in_([r[0] for r in rows]))
                   .values(owner_id=None, updated_at=at))
         moved += len(rows)
+    # open complaints, visits, opportunities and tasks follow: once per previous owner, not per step
+    admin = s.scalar(select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id))
+    if admin is not None and by_old:
+        system = Ctx(None, actor_of(admin))  # type: ignore[arg-type]
         for old, cids in by_old.items():
-            if system is None:
-                admin = s.scalar(select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id))
-                system = Ctx(None, actor_of(admin)) if admin is not None else None  # type: ignore[arg-type]
-            if system is not None:
-                for follow in followers():  # open complaints, visits, opportunities and tasks follow
-                    follow(s, system, cids, old, None)
+            for start in range(0, len(cids), CHUNK):
+                for follow in followers():
+                    follow(s, system, cids[start:start + CHUNK], old, None)
     return moved
 
 
