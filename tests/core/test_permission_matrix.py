@@ -175,7 +175,8 @@ def test_every_read_path_shows_exactly_the_scope(team, world, role, tmp_path, ca
 
 # every list and output of the command line: what each role gets
 CLI_LISTS = [["customer", "list"], ["order", "list"], ["contract", "list"], ["opportunity", "list"],
-             ["complaint", "list"], ["reminders"], ["user", "list"]]
+             ["complaint", "list"], ["reminders"], ["user", "list"], ["task", "list"], ["lead", "list"],
+             ["inbox", "list"], ["pool", "rule", "list"]]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -219,6 +220,18 @@ def test_every_command_line_path_applies_the_role(team, world, role, tmp_path, c
         shown = any(u["role"] for u in others.values())
         assert shown == (role in ("admin", "manager") or role == "sup_sales"), role
         assert (listed["rep3"]["role"] == "staff") == (role in ("admin", "manager", "sup_service", "rep3"))
+    # the work plan: a task shows with its customer's scope (the world's return visits have tasks)
+    if exports:
+        code, out, _err = run("task", "list", "--format", "json")
+        assert {r["customer"].removeprefix("矩阵客户") for r in json.loads(out)} == SCOPE[role], role
+    week = (date.today() + timedelta(days=7)).isoformat()
+    assert (run("calendar", "export", "--from", today, "--to", week, "--out", str(tmp_path / "w.ics"))[0] == 0) \
+        == exports
+    assert (run("jobs", "list")[0] == 0) == (role == "admin")
+    assert (run("jobs", "run", "--only", "reminders")[0] == 0) == (role != "viewer")
+    assert (run("pool", "limit", "list")[0] == 0) == (role not in ("viewer", "rep1", "rep2", "rep3"))
+    assert (run("pool", "rule", "add", f"规则{role}", "--condition", "no_order", "--days", "30")[0] == 0) \
+        == (role == "admin")
     # backup and restore: administrators; the check: administrators, managers and auditors
     assert (run("backup", "--out", str(tmp_path / "b.sqlite3"))[0] == 0) == (role == "admin")
     assert (run("backups")[0] == 0) == (role == "admin")
