@@ -21,7 +21,7 @@ from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import owner_scope, require_write
-from desktop_crm.core.workplan import tasks
+from desktop_crm.core.workplan import links
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def log_in_session(s: Session, ctx: Ctx, customer_id: int, *, channel: str, summ
     pending = list(s.scalars(select(Interaction.id).where(Interaction.customer_id == c.id,
                                                          Interaction.follow_up_due.is_not(None))))
     if pending:
-        tasks.close_linked(s, ctx, interaction_ids=pending, result=summary.strip())
+        links.close_linked(s, ctx, interaction_ids=pending, result=summary.strip())
     s.execute(update(Interaction).where(Interaction.customer_id == c.id, Interaction.follow_up_due.is_not(None))
               .values(follow_up_due=None, follow_up_done_at=at).execution_options(synchronize_session=False))
     i = Interaction(customer_id=c.id, contact_id=contact_id, user_id=ctx.actor.id, at=at, channel=channel, kind=kind,
@@ -104,9 +104,9 @@ def log_in_session(s: Session, ctx: Ctx, customer_id: int, *, channel: str, summ
     s.add(i)
     s.flush()
     if next_follow_up is not None:
-        tasks.add_linked(s, ctx, day=next_follow_up,
+        links.add_linked(s, ctx, day=next_follow_up,
                          owner_id=ctx.actor.id, customer_id=c.id, interaction_id=i.id, contact_id=contact_id,
-                         kind=tasks.KIND_OF_CHANNEL.get(channel, "call"))
+                         kind=links.KIND_OF_CHANNEL.get(channel, "call"))
     touch_customer(s, c.id, at)
     audit.record(s, ctx.actor, "interaction", i.id, "create",
                  {"customer_id": (None, c.id), "channel": (None, channel), "kind": (None, kind),

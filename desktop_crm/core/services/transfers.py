@@ -26,7 +26,7 @@ def followers() -> list[Follower]:
     from desktop_crm.core.services.complaints import follow_transfer
     from desktop_crm.core.services.handover import follow_transfer as follow_visits
     from desktop_crm.core.services.opportunities import follow_transfer as follow_opportunities
-    from desktop_crm.core.workplan.tasks import follow_transfer as follow_tasks
+    from desktop_crm.core.workplan.links import follow_transfer as follow_tasks
 
     return [follow_transfer, follow_visits, follow_opportunities, follow_tasks]
 

@@ -20,7 +20,7 @@ from desktop_crm.core.services import audit, interactions
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import customer_scope, owner_scope, require_write, user_in_scope
-from desktop_crm.core.workplan import tasks
+from desktop_crm.core.workplan import links
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def plan_visits(ctx: Ctx, customer_ids: list[int], due: date, *, assignee_id: in
                               note=(note or "").strip() or None, created_at=at, created_by_id=ctx.actor.id)
                 s.add(v)
                 s.flush()
-                tasks.add_linked(s, ctx, day=due, owner_id=assignee_id, customer_id=cid, visit_id=v.id)
+                links.add_linked(s, ctx, day=due, owner_id=assignee_id, customer_id=cid, visit_id=v.id)
                 audit.record(s, ctx.actor, "visit", v.id, "plan",
                              {"customer_id": (None, cid), "due": (None, due), "assignee_id": (None, assignee_id),
                               "purpose": (None, purpose)}, label=found[cid], at=at)
@@ -230,7 +230,7 @@ def reassign(ctx: Ctx, visit_ids: list[int], assignee_id: int) -> int:
                     user=_label(s, assignee_id))})
             audit.record(s, ctx.actor, "visit", v.id, "assign", {"assignee_id": (v.assignee_id, assignee_id)})
             v.assignee_id = assignee_id
-            tasks.reassign_linked(s, ctx, v.id, assignee_id)
+            links.reassign_linked(s, ctx, v.id, assignee_id)
             moved += 1
         s.flush()
         return moved
@@ -292,7 +292,7 @@ def complete_visit(ctx: Ctx, visit_id: int, *, score: int, tags: list[str] | tup
                      {"status": ("planned", "done"), "score": (None, score),
                       "feedback_tags": (None, ",".join(tags) or None)}, at=at)
         v.status, v.score, v.done_at, v.done_by_id = "done", score, at, ctx.actor.id
-        tasks.close_linked(s, ctx, visit_id=v.id, result=summary)
+        links.close_linked(s, ctx, visit_id=v.id, result=summary)
         v.feedback_tags = ("," + ",".join(dict.fromkeys(tags)) + ",") if tags else None
         v.feedback, v.result_note = (feedback or "").strip() or None, (note or "").strip() or None
         s.flush()
@@ -309,7 +309,7 @@ def cancel_visit(ctx: Ctx, visit_id: int, reason: str = "") -> None:
             raise PermissionDenied(_("This return visit is assigned to someone else."))
         audit.record(s, ctx.actor, "visit", v.id, "cancel", {"status": ("planned", "cancelled"), "reason": (None, reason)})
         v.status, v.result_note = "cancelled", reason or None
-        tasks.close_linked(s, ctx, visit_id=v.id, result=reason, status="cancelled")
+        links.close_linked(s, ctx, visit_id=v.id, result=reason, status="cancelled")
 
 
 def _status_label(status: str) -> str:

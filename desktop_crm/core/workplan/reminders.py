@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, InboxEntry, Task, TaskParticipant, TaskReminder
 from desktop_crm.core.services.context import Ctx
-from desktop_crm.core.workplan.tasks import title_of
+from desktop_crm.core.workplan.task_query import title_of
 
 AWAY = timedelta(minutes=2)  # older than this when taken: it fell due while nobody was looking
 
