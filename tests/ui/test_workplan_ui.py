@@ -97,7 +97,8 @@ def test_the_done_form_writes_the_follow_up(qtbot, office):
 
 
 def test_calendar_drag_moves_resizes_and_double_click_creates(qtbot, office, tmp_path):
-    from desktop_crm.ui.workplan.view import CalendarPane, WorkPlanView
+    from desktop_crm.ui.workplan.calendar_pane import CalendarPane
+    from desktop_crm.ui.workplan.view import WorkPlanView
 
     team, c = office
     rep1 = team["rep1"]

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from desktop_crm.core.i18n import _
 from desktop_crm.core.workplan.tasks import TaskFilter
-from desktop_crm.ui.workplan.view import TaskList
+from desktop_crm.ui.workplan.task_list import TaskList
 
 
 def linked_list(ctx, nav, fixed: TaskFilter, parent: QWidget | None = None) -> TaskList:  # noqa: ANN001
