@@ -12,7 +12,7 @@ from desktop_crm import __version__
 
 # Area modules; each has `register(subparsers)` and is loaded only for the command line.
 AREAS = ["setup", "users", "customers", "importing", "complaints", "visits", "sales", "reports", "safety",
-         "workplan", "leads"]
+         "workplan", "pool", "leads"]
 
 
 class CliError(Exception):
