@@ -19,7 +19,8 @@ class Nav:
 
 
 def test_leads_view_form_contact_and_conversion(qtbot, team, tmp_path):
-    from desktop_crm.ui.leads.view import ContactDialog, ConvertDialog, LeadDialog, LeadsView
+    from desktop_crm.ui.leads.dialogs import ContactDialog, ConvertDialog, LeadDialog
+    from desktop_crm.ui.leads.view import LeadsView
 
     rep1 = team["rep1"]
     leads.add(team["admin"], {"name": "李女士", "phone": "13700001111"}, owner_id=None)
