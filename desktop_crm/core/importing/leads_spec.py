@@ -77,7 +77,7 @@ def validate(rc: RowContext, parsed: tuple[dict[str, object], dict[str, str], st
             if owner_id is None:
                 errors["owner"] = _("no user '{name}'").format(name=owner)
             else:
-                errors.update(leads._owner_ok(rc.session, rc.ctx, owner_id))
+                errors.update(leads.owner_errors(rc.session, rc.ctx, owner_id))
     if not values.get("phone") and not values.get("email") and not errors:
         errors["phone"] = _("give a phone number or an e-mail address")
     if errors:

@@ -121,7 +121,7 @@ def clean(data: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
     return values, errors
 
 
-def _owner_ok(s: Session, ctx: Ctx, owner_id: int | None) -> dict[str, str]:
+def owner_errors(s: Session, ctx: Ctx, owner_id: int | None) -> dict[str, str]:
     if owner_id is None:
         return {}
     u = s.get(User, owner_id)
@@ -141,7 +141,7 @@ def add_in_session(s: Session, ctx: Ctx, data: dict[str, object], *, owner_id: o
     require_write(ctx.actor)
     values, errors = clean({**{k: None for k in FIELDS}, **data})
     owner = ctx.actor.id if owner_id == "self" else owner_id
-    errors.update(_owner_ok(s, ctx, owner))  # type: ignore[arg-type]
+    errors.update(owner_errors(s, ctx, owner))  # type: ignore[arg-type]
     if not values.get("phone") and not values.get("email") and "phone" not in errors:
         errors["phone"] = _("give a phone number or an e-mail address")
     if errors:
@@ -251,7 +251,7 @@ def assign(ctx: Ctx, lead_id: int, owner_id: int | None) -> LeadView:
     require_write(ctx.actor)
     with ctx.db.write() as s:
         lead = load(s, ctx, lead_id)
-        errors = _owner_ok(s, ctx, owner_id)
+        errors = owner_errors(s, ctx, owner_id)
         if ctx.actor.role == "staff" and owner_id not in (None, ctx.actor.id):
             errors["owner"] = _("is outside your team")
         if errors:

@@ -1,11 +1,13 @@
-"""What the three tabs of the work plan share: how an item's time is shown, and done / postpone /
-open / cancel."""
+"""What the work plan's screens share: how an item's time is shown, done / postpone / open / cancel,
+and the branch of care reminders (My day and the bell)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
@@ -67,3 +69,25 @@ class _Actions:
         except CrmError as exc:
             show_error(self, exc)
         self._refresh_all()
+
+
+def add_care_reminders(tree, groups: list, *, skip: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+    """The care reminders (birthdays, key customers not contacted, churn, contracts…) as one branch of
+    `tree`, a group per kind; an item carries ("customer", id) in ID_ROLE."""
+    groups = [g for g in groups if g.kind not in skip and g.count]
+    top = QTreeWidgetItem([_("Care reminders") + f" ({sum(g.count for g in groups)})"])
+    font = top.font(0)
+    font.setBold(True)
+    top.setFont(0, font)
+    tree.addTopLevelItem(top)
+    today = date.today()
+    for g in groups:
+        sub = QTreeWidgetItem([f"{g.title} ({g.count})"])
+        top.addChild(sub)
+        for r in g.items:
+            child = QTreeWidgetItem([r.title, r.due.isoformat() if r.due != today else _("Today"), r.customer_name])
+            child.setData(0, ID_ROLE, ("customer", r.customer_id))
+            if r.overdue:
+                child.setForeground(1, QColor("#b00020"))
+            sub.addChild(child)
+    top.setExpanded(True)

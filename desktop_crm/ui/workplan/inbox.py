@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from desktop_crm.core.i18n import _
 from desktop_crm.core.services import reminders as care
 from desktop_crm.core.workplan import jobs, reminders
 from desktop_crm.ui.tasks import run_task
+from desktop_crm.ui.workplan.actions import ID_ROLE, add_care_reminders
 
 TICK_MS = 30_000  # due reminders fire within a minute
 log = logging.getLogger(__name__)
@@ -61,33 +62,21 @@ class InboxDialog(QDialog):
         self.tree.addTopLevelItem(top)
         for i in items:
             child = QTreeWidgetItem([i.title, reminders.when(i.starts or i.due_at), ""])
-            child.setData(0, Qt.UserRole, ("task", i.task_id))
+            child.setData(0, ID_ROLE, ("task", i.task_id))
             if not i.read:
                 font = child.font(0)
                 font.setBold(True)
                 child.setFont(0, font)
             top.addChild(child)
         top.setExpanded(True)
-        groups = [g for g in care.for_user(self.ctx) if g.count]
-        care_top = QTreeWidgetItem([_("Care reminders") + f" ({sum(g.count for g in groups)})"])
-        self.tree.addTopLevelItem(care_top)
-        for g in groups:
-            sub = QTreeWidgetItem([f"{g.title} ({g.count})"])
-            care_top.addChild(sub)
-            for r in g.items:
-                child = QTreeWidgetItem([r.title, r.due.isoformat(), r.customer_name])
-                child.setData(0, Qt.UserRole, ("customer", r.customer_id))
-                if r.overdue:
-                    child.setForeground(1, QColor("#b00020"))
-                sub.addChild(child)
-        care_top.setExpanded(True)
+        add_care_reminders(self.tree, care.for_user(self.ctx))
 
     def mark_all_read(self) -> None:
         reminders.mark_read(self.ctx)
         self.fill()
 
     def _open(self, item: QTreeWidgetItem, *_args) -> None:  # noqa: ANN002
-        data = item.data(0, Qt.UserRole)
+        data = item.data(0, ID_ROLE)
         if not data or not data[1]:
             return
         if data[0] == "customer":

@@ -24,7 +24,7 @@ from desktop_crm.core.i18n import _
 from desktop_crm.core.services import reminders as care
 from desktop_crm.core.workplan import pool_rules, tasks
 from desktop_crm.core.workplan.tasks import TaskView
-from desktop_crm.ui.workplan.actions import ID_ROLE, _Actions, when_text
+from desktop_crm.ui.workplan.actions import ID_ROLE, _Actions, add_care_reminders, when_text
 from desktop_crm.ui.workplan.task_dialog import TaskDialog
 
 
@@ -145,20 +145,4 @@ class MyDay(QWidget, _Actions):
                 top.addChild(child)
             top.setExpanded(True)
         # follow-ups and return visits are on the list above as tasks; the other care reminders here
-        groups = [g for g in due if g.kind not in ("follow_up", "visit") and g.count]
-        top = QTreeWidgetItem([_("Care reminders") + f" ({sum(g.count for g in groups)})"])
-        font = top.font(0)
-        font.setBold(True)
-        top.setFont(0, font)
-        self.tree.addTopLevelItem(top)
-        for g in groups:
-            sub = QTreeWidgetItem([f"{g.title} ({g.count})"])
-            top.addChild(sub)
-            for r in g.items:
-                child = QTreeWidgetItem([r.title, r.due.isoformat() if r.due != today else _("Today"),
-                                         r.customer_name, ""])
-                child.setData(0, ID_ROLE, ("customer", r.customer_id))
-                if r.overdue:
-                    child.setForeground(1, QColor("#b00020"))
-                sub.addChild(child)
-        top.setExpanded(True)
+        add_care_reminders(self.tree, due, skip=("follow_up", "visit"))  # those two are tasks above
