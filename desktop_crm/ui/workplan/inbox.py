@@ -163,22 +163,22 @@ class ReminderTicker(QObject):
         if self.busy:
             return
         self.busy = True
-        at = self.clock()
-        db = self.ctx.db
-        run_task(self.window, _("Reminders"), lambda _p: jobs.run_due(db, at), lambda _r: self._after(),
-                 on_error=self._failed, show_dialog=False)
+        ctx, clock = self.ctx, self.clock
+        at = clock()
+
+        def work(_progress) -> tuple:  # noqa: ANN001 - in the worker: the jobs, then what to show
+            jobs.run_due(ctx.db, at)
+            return reminders.take_new(ctx, clock()), reminders.unread_count(ctx)
+
+        run_task(self.window, _("Reminders"), work, self._after, on_error=self._failed, show_dialog=False)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         log.warning("background jobs failed: %s", exc)
 
-    def _after(self) -> None:
+    def _after(self, result: object) -> None:
         self.busy = False
-        try:
-            notices = reminders.take_new(self.ctx, self.clock())
-        except CrmError as exc:
-            log.warning("reminders: %s", exc)
-            return
+        notices, unread = result  # type: ignore[misc]
         messages = notices.messages()
         for text in messages:
             if self.tray is not None:
@@ -186,6 +186,5 @@ class ReminderTicker(QObject):
             self.window.notify(text)
         if messages:
             QApplication.alert(self.window)
-        self.button.refresh()
+        self.button.show_count(unread)
         self.shown.emit(messages)
-
