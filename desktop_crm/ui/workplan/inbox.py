@@ -48,7 +48,7 @@ class InboxDialog(QDialog):
         self.tree.itemDoubleClicked.connect(self._open)
         lay.addWidget(self.tree, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.button(QDialogButtonBox.Close).setText(_("Close"))
+        buttons.button(QDialogButtonBox.Close).setText(_("Close window"))
         self.read_button = buttons.addButton(_("Mark all read"), QDialogButtonBox.ActionRole)
         self.read_button.clicked.connect(self.mark_all_read)
         buttons.rejected.connect(self.reject)

@@ -30,6 +30,6 @@ class LinkedTasksDialog(QDialog):
         self.list = linked_list(ctx, nav, fixed, self)
         lay.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.button(QDialogButtonBox.Close).setText(_("Close"))
+        buttons.button(QDialogButtonBox.Close).setText(_("Close window"))
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
