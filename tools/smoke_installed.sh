@@ -6,7 +6,11 @@
 # CJK font is embedded and the title is Chinese, exports the customer list to .xlsx and reads it
 # back with openpyxl, and shows the Chinese help. Any traceback fails the smoke.
 set -euo pipefail
-CRM="$(command -v "$1" || echo "$1")"
+# An absolute path: the smoke works in a folder of its own, so a relative one would not be found.
+case "$1" in
+    */*) CRM="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" ;;
+    *) CRM="$(command -v "$1")" ;;
+esac
 PY="${2:-python3}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
