@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from desktop_crm.core.models import AuditEntry, AuditHead
@@ -38,13 +40,18 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # what json.dumps would make per call
+# the fields an entry's hash covers, in order, after the previous entry's hash
+HASHED = ("id", "at", "user_id", "username", "entity", "entity_id", "record", "action", "field", "old", "new")
+
+
+_hashed = attrgetter(*HASHED)
+
+
 def entry_hash(prev_hash: str, e: AuditEntry | SimpleNamespace) -> str:
-    payload = json.dumps(
-        [prev_hash, e.id, e.at.isoformat(), e.user_id, e.username, e.entity, e.entity_id, e.record,
-         e.action, e.field, e.old, e.new],
-        ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    values = [prev_hash, *_hashed(e)]
+    values[2] = values[2].isoformat()  # at
+    return hashlib.sha256(_JSON.encode(values).encode("utf-8")).hexdigest()
 
 
 def _head(session: Session) -> AuditHead:
@@ -88,23 +95,50 @@ def record_many(session: Session, actor: Actor | None, items: list[Item], *, at:
         return
     at = at or datetime.now().replace(microsecond=0)
     head = _head(session)
+    conn = session.connection()
+    at_iso, at_db = at.isoformat(), _bound(conn, "at", at)
     rows = []
     last_id, last_hash = head.last_id, head.last_hash
+    user_id, username = (actor.id, actor.username) if actor else (None, "system")
+    encode, sha256 = _JSON.encode, hashlib.sha256
     for entity, entity_id, action, changes, label in items:
         for field, (old, new) in list((changes or {}).items()) or [(None, (None, None))]:
             if field in SECRET_FIELDS:
                 old, new = ("***" if old is not None else None), "***"
-            row = {"id": last_id + 1, "at": at, "user_id": actor.id if actor else None,
-                   "username": actor.username if actor else "system", "entity": entity, "entity_id": entity_id,
-                   "record": label, "action": action, "field": field, "old": _text(old), "new": _text(new),
-                   "prev_hash": last_hash}
-            row["hash"] = entry_hash(last_hash, SimpleNamespace(**row))
-            rows.append(row)
-            last_id, last_hash = row["id"], row["hash"]
-    # Core executemany on the table (not the ORM's bulk insert, which sends the rows one by one
-    # here): an ORM object per field once made audit the largest cost of an import.
-    session.connection().execute(insert(AuditEntry.__table__), rows)
+            last_id += 1
+            old, new, prev = _text(old), _text(new), last_hash
+            # as entry_hash computes it, inline: a pool rule's first run hashes hundreds of thousands
+            last_hash = sha256(encode([prev, last_id, at_iso, user_id, username, entity, entity_id, label, action,
+                                       field, old, new]).encode("utf-8")).hexdigest()
+            rows.append((last_id, at_db, user_id, username, entity, entity_id, label, action, field, old, new,
+                         prev, last_hash))
+    _insert(conn, rows)
     head.last_id, head.last_hash = last_id, last_hash
+
+
+STORED = (*HASHED, "prev_hash", "hash")  # the order of record_many's rows
+
+
+def _bound(conn: Connection, column: str, value: object) -> object:
+    """`value` as SQLAlchemy would send it to the driver for `column` (on SQLite, a datetime's text)."""
+    column_type = AuditEntry.__table__.c[column].type
+    process = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return value if process is None else process(value)
+
+
+def _insert(conn: Connection, rows: list[tuple]) -> None:
+    """One executemany straight to the driver: a pool rule or an import writes hundreds of thousands
+    of entries, and SQLAlchemy's per-row parameter handling once cost more than the insert itself.
+    Only `at` is converted (by record_many): the other columns are text and integers."""
+    compiled = insert(AuditEntry.__table__).compile(dialect=conn.dialect, column_keys=list(STORED))
+    if not compiled.positional:
+        params: list = [dict(zip(STORED, r, strict=True)) for r in rows]
+    elif tuple(compiled.positiontup or ()) == STORED:
+        params = rows
+    else:
+        row_of = itemgetter(*(STORED.index(k) for k in compiled.positiontup or ()))
+        params = [row_of(r) for r in rows]
+    conn.exec_driver_sql(compiled.string, params)
 
 
 def diff(before: dict[str, object], after: dict[str, object]) -> dict[str, tuple[object, object]]:

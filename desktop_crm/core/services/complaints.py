@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import among
 from desktop_crm.core.enums import COMPLAINT_CHANNEL
 from desktop_crm.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from desktop_crm.core.i18n import _
@@ -355,7 +356,7 @@ def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner_id:
                     new_owner_id: int | None) -> None:
     """transfers.followers(): open complaints of these customers handled by the old owner move to the new
     owner (to nobody when the customers go to the pool, so a supervisor assigns them)."""
-    rows = s.scalars(select(Complaint).where(Complaint.customer_id.in_(customer_ids),
+    rows = s.scalars(select(Complaint).where(among(Complaint.customer_id, customer_ids),
                                              Complaint.handler_id == old_owner_id,
                                              Complaint.status.in_(("registered", "accepted", "processing"))))
     now = datetime.now().replace(microsecond=0)

@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import large_page_cache
 from desktop_crm.core.enums import GRADE
 from desktop_crm.core.errors import Cancelled
 from desktop_crm.core.i18n import _
@@ -56,7 +57,6 @@ from desktop_crm.core.services.permissions import require_write
 
 BATCH = 20_000
 STORED = ("grade", "grade_rank", "grade_population", "grade_value", "grade_basis", "loyalty", "abc_class")
-SQLITE_CACHE_KIB = 262_144  # page cache for the big write (per connection, grows only as used)
 
 
 @dataclass(frozen=True)
@@ -140,15 +140,18 @@ def recompute(ctx: Ctx, as_of: date | None = None, *, progress=None, system: boo
         return recompute_in_session(s, ctx, as_of or date.today(), progress=progress)
 
 
-def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) -> RecomputeResult:  # noqa: ANN001, C901
+def recompute_in_session(s: Session, ctx: Ctx, as_of: date, *, progress=None) -> RecomputeResult:  # noqa: ANN001
     """The recompute inside the caller's write transaction (a bulk load grades what it wrote)."""
+    with large_page_cache(s.connection()):
+        return _recompute(s, ctx, as_of, progress)
+
+
+def _recompute(s: Session, ctx: Ctx, as_of: date, progress) -> RecomputeResult:  # noqa: ANN001, C901
     t0 = _time.perf_counter()
     timings: dict[str, float] = {}
     p = read_params(s, as_of)
     _step(progress, 0, _("Adding up sales…"))
     conn = s.connection()  # Core rows: no ORM overhead on a million rows
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     agg = {}
     for cid, sales, cost, nocost, n12, first in conn.execute(aggregate_query(p)):
         agg[cid] = (int(sales or 0), int(cost or 0), int(nocost or 0), int(n12 or 0), first)

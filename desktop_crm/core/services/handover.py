@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import among
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError
 from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Customer, Interaction, User, VisitPlan
@@ -60,20 +61,18 @@ def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner_id:
                     new_owner_id: int | None) -> None:
     """transfers.followers(): planned return visits and pending follow-ups of these customers that
     belong to the old owner go to the new owner (unassigned when the customers go to the pool)."""
-    for start in range(0, len(customer_ids), 500):
-        chunk = customer_ids[start:start + 500]
-        visits = s.scalars(select(VisitPlan.id).where(VisitPlan.customer_id.in_(chunk),
-                                                      VisitPlan.assignee_id == old_owner_id,
-                                                      VisitPlan.status == "planned")).all()
-        if visits:
-            s.execute(update(VisitPlan).where(VisitPlan.id.in_(visits)).values(assignee_id=new_owner_id)
-                      .execution_options(synchronize_session=False))
-            for vid in visits:
-                audit.record(s, ctx.actor, "visit", vid, "assign", {"assignee_id": (old_owner_id, new_owner_id)})
-        s.execute(update(Interaction).where(Interaction.customer_id.in_(chunk),
-                                            Interaction.follow_up_user_id == old_owner_id,
-                                            Interaction.follow_up_due.is_not(None))
-                  .values(follow_up_user_id=new_owner_id).execution_options(synchronize_session=False))
+    visits = s.scalars(select(VisitPlan.id).where(among(VisitPlan.customer_id, customer_ids),
+                                                  VisitPlan.assignee_id == old_owner_id,
+                                                  VisitPlan.status == "planned")).all()
+    if visits:
+        s.execute(update(VisitPlan).where(among(VisitPlan.id, visits)).values(assignee_id=new_owner_id)
+                  .execution_options(synchronize_session=False))
+        audit.record_many(s, ctx.actor, [("visit", vid, "assign", {"assignee_id": (old_owner_id, new_owner_id)},
+                                          None) for vid in visits])
+    s.execute(update(Interaction).where(among(Interaction.customer_id, customer_ids),
+                                        Interaction.follow_up_user_id == old_owner_id,
+                                        Interaction.follow_up_due.is_not(None))
+              .values(follow_up_user_id=new_owner_id).execution_options(synchronize_session=False))
 
 
 def _complaint_model():  # noqa: ANN202

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from desktop_crm.core.db import among
 from desktop_crm.core.enums import OPPORTUNITY_STAGE
 from desktop_crm.core.errors import ConflictError, NotFound, ValidationError, WorkflowError
 from desktop_crm.core.i18n import _
@@ -283,7 +284,7 @@ def id_by_name(ctx: Ctx, name: str) -> int:
 def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner_id: int,
                     new_owner_id: int | None) -> None:
     """transfers.followers(): open opportunities of the old owner move with the customers (audited)."""
-    rows = s.scalars(select(Opportunity).where(Opportunity.customer_id.in_(customer_ids),
+    rows = s.scalars(select(Opportunity).where(among(Opportunity.customer_id, customer_ids),
                                                Opportunity.owner_id == old_owner_id,
                                                Opportunity.stage.in_(OPEN_STAGES))).all()
     for o in rows:

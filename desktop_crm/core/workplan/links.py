@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import among
 from desktop_crm.core.enums import TASK_KIND
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Task, TaskReminder
@@ -37,8 +38,10 @@ def add_linked(s: Session, ctx: Ctx, *, day: date, owner_id: int, customer_id: i
 def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner: int, new_owner: int | None) -> None:
     """Open items of moved customers follow them to the new owner; to the pool they are cancelled (in
     bulk: a pool rule may move thousands of customers at once)."""
-    rows = s.execute(select(Task.id, Task.title, Task.status).where(
-        Task.customer_id.in_(customer_ids), Task.owner_id == old_owner, Task.status == "open")).all()
+    # by the customers alone (their few tasks through the customer index), the owner and status
+    # checked here: by owner SQLite would read every open task of the old owner for each step
+    rows = [r for r in s.execute(select(Task.id, Task.title, Task.owner_id, Task.status).where(
+        among(Task.customer_id, customer_ids))) if r.owner_id == old_owner and r.status == "open"]
     if not rows:
         return
     ids = [r.id for r in rows]
@@ -48,14 +51,19 @@ def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner: in
         audit.record_many(s, ctx.actor, [("task", r.id, "cancelled", {"status": ("open", "cancelled"),
                                                                       "result": (None, reason)}, r.title[:60])
                                          for r in rows], at=at)
-        s.execute(sql_update(Task).where(Task.id.in_(ids)).values(status="cancelled", result=reason, done_at=at,
+        s.execute(sql_update(Task).where(among(Task.id, ids)).values(status="cancelled", result=reason, done_at=at,
                                                               version=Task.version + 1)
                   .execution_options(synchronize_session=False))
-        s.execute(delete(TaskReminder).where(TaskReminder.task_id.in_(ids), TaskReminder.fired_at.is_(None)))
+        # by task first, then by id: "not fired yet" is most reminders, but an index statistic cannot say so
+        pending = [rid for rid, fired in s.execute(select(TaskReminder.id, TaskReminder.fired_at)
+                                                    .where(among(TaskReminder.task_id, ids))) if fired is None]
+        if pending:
+            s.execute(delete(TaskReminder).where(among(TaskReminder.id, pending))
+                      .execution_options(synchronize_session=False))
     else:
         audit.record_many(s, ctx.actor, [("task", r.id, "assign", {"owner_id": (old_owner, new_owner)},
                                           r.title[:60]) for r in rows], at=at)
-        s.execute(sql_update(Task).where(Task.id.in_(ids)).values(owner_id=new_owner, version=Task.version + 1)
+        s.execute(sql_update(Task).where(among(Task.id, ids)).values(owner_id=new_owner, version=Task.version + 1)
                   .execution_options(synchronize_session=False))
     s.expire_all()
 

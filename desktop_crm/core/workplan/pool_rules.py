@@ -9,13 +9,14 @@ moves nothing the second time: a moved customer has no owner any more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, delete, exists, func, insert, not_, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_crm.core.db import Database
+from desktop_crm.core.db import Database, among, large_page_cache
 from desktop_crm.core.enums import CUSTOMER_STATUS, GRADE, POOL_CONDITION
 from desktop_crm.core.errors import NotFound, ValidationError
 from desktop_crm.core.i18n import _
@@ -226,16 +227,16 @@ def _last(s: Session, rule: PoolRule | RuleView, ids: list[int]) -> dict[int, da
     """The day of each customer's last follow-up / order / new opportunity (or creation)."""
     out: dict[int, date] = {}
     for cid, created, contact in s.execute(select(Customer.id, Customer.created_at, Customer.last_contact_at)
-                                           .where(Customer.id.in_(ids))):
+                                           .where(among(Customer.id, ids))):
         out[cid] = (contact or created).date() if rule.condition == "no_follow_up" else created.date()
     if rule.condition == "no_order":
-        q = select(Order.customer_id, func.max(Order.date)).where(Order.customer_id.in_(ids)).group_by(
+        q = select(Order.customer_id, func.max(Order.date)).where(among(Order.customer_id, ids)).group_by(
             Order.customer_id)
         for cid, last in s.execute(q):
             out[cid] = max(out[cid], last)
     elif rule.condition == "no_opportunity":
         q = select(Opportunity.customer_id, func.max(Opportunity.created_at)).where(
-            Opportunity.customer_id.in_(ids)).group_by(Opportunity.customer_id)
+            among(Opportunity.customer_id, ids)).group_by(Opportunity.customer_id)
         for cid, last in s.execute(q):
             out[cid] = max(out[cid], last.date())
     return out
@@ -243,14 +244,21 @@ def _last(s: Session, rule: PoolRule | RuleView, ids: list[int]) -> dict[int, da
 
 # --- running -----------------------------------------------------------------------------
 
-def _reason(rule: PoolRule, days: int) -> str:
+def _reasons(rule: PoolRule) -> Callable[[int], str]:
+    """The reason of a move after so many quiet days (translated once per run, said per customer)."""
     what = {"no_follow_up": _("no follow-up for {n} days"), "no_order": _("no order for {n} days"),
-            "no_opportunity": _("no new opportunity for {n} days")}[rule.condition].format(n=days)
-    return _("Pool rule “{rule}”: {what}").format(rule=rule.name, what=what)
+            "no_opportunity": _("no new opportunity for {n} days")}[rule.condition]
+    head = _("Pool rule “{rule}”: {what}")
+    return lambda days: head.format(rule=rule.name, what=what.format(n=days))
 
 
 def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
     """Move the customers `rule` selects as of `at` to the pool, in the caller's transaction."""
+    with large_page_cache(s.connection()):  # a first run may move a fifth of the archive
+        return _apply(s, rule, at)
+
+
+def _apply(s: Session, rule: PoolRule, at: datetime) -> int:
     from desktop_crm.core.services.transfers import followers
     from desktop_crm.core.services.users import actor_of
 
@@ -258,23 +266,24 @@ def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
                          .order_by(Customer.id)))
     moved = 0
     by_old: dict[int, list[int]] = {}
+    reason = _reasons(rule)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         last = _last(s, rule, chunk)
         rows = s.execute(select(Customer.id, Customer.code, Customer.owner_id).where(
-            Customer.id.in_(chunk), Customer.owner_id.is_not(None))).all()
+            among(Customer.id, chunk), Customer.owner_id.is_not(None))).all()
         moves, trail = [], []
         for cid, code, owner in rows:
             days = (at.date() - last[cid]).days
             moves.append({"customer_id": cid, "from_user_id": owner, "to_user_id": None, "at": at,
-                          "by_user_id": None, "reason": _reason(rule, days)})
+                          "by_user_id": None, "reason": reason(days)})
             trail.append(("customer", cid, "transfer",
                           {"owner_id": (owner, None), "rule": (None, rule.name), "days": (None, days)}, code))
             by_old.setdefault(owner, []).append(cid)
         audit.record_many(s, None, trail, at=at)
         if moves:
-            s.execute(insert(Transfer), moves)
-        s.execute(Customer.__table__.update().where(Customer.id.in_([r[0] for r in rows]))
+            s.execute(insert(Transfer.__table__), moves)  # Core: no ORM bookkeeping per row
+        s.execute(Customer.__table__.update().where(among(Customer.id, [r[0] for r in rows]))
                   .values(owner_id=None, updated_at=at))
         moved += len(rows)
     # open complaints, visits, opportunities and tasks follow: once per previous owner, not per step
