@@ -150,6 +150,7 @@ def pool_rule_runs(path: str) -> None:
 
     copy = path + ".pool-copy"
     shutil.copyfile(path, copy)
+    os.sync()  # the copy on disk first: its write-back would otherwise be timed with the job
     db = Database(f"sqlite:///{copy}")
     admin = Ctx(db, users.actor_by_name(db, "admin"))
     pool_rules.save_rule(admin, pool_rules.RuleInput(name="90 天未跟进", days=90, warn_days=7))

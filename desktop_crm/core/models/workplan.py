@@ -50,7 +50,7 @@ class Task(Base):
 
     __table_args__ = (
         Index("ix_tasks_owner_status_start", "owner_id", "status", "start"),
-        Index("ix_tasks_customer_start", "customer_id", "start"),
+        Index("ix_tasks_customer_status_owner", "customer_id", "status", "owner_id"),  # moving customers
         Index("ix_tasks_status_start", "status", "start"),
         Index("ix_tasks_owner_start", "owner_id", "start"),
     )

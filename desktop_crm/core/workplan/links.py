@@ -38,13 +38,13 @@ def add_linked(s: Session, ctx: Ctx, *, day: date, owner_id: int, customer_id: i
 def follow_transfer(s: Session, ctx: Ctx, customer_ids: list[int], old_owner: int, new_owner: int | None) -> None:
     """Open items of moved customers follow them to the new owner; to the pool they are cancelled (in
     bulk: a pool rule may move thousands of customers at once)."""
-    # by the customers alone (their few tasks through the customer index), the owner and status
-    # checked here: by owner SQLite would read every open task of the old owner for each step
-    rows = [r for r in s.execute(select(Task.id, Task.title, Task.owner_id, Task.status).where(
-        among(Task.customer_id, customer_ids))) if r.owner_id == old_owner and r.status == "open"]
-    if not rows:
+    # the index (customer, status, owner) answers this alone; the owner is compared here, so SQLite
+    # does not take the owner's index and read every open task of the old owner for each step
+    ids = [tid for tid, owner in s.execute(select(Task.id, Task.owner_id).where(
+        among(Task.customer_id, customer_ids), Task.status == "open")) if owner == old_owner]
+    if not ids:
         return
-    ids = [r.id for r in rows]
+    rows = s.execute(select(Task.id, Task.title).where(among(Task.id, ids))).all()
     at = now()
     if new_owner is None:
         reason = _("The customer went to the pool.")
