@@ -48,9 +48,7 @@ COLUMNS = (
 
 
 def parse(raw: dict[str, object]) -> tuple[dict[str, object], dict[str, str], str]:
-    data = {k: v for k, v in raw.items() if k in leads.FIELDS and not cell_empty(v)}
-    if "phone" in data:
-        data["phone"] = cell_text(data["phone"]).replace(" ", "").replace("-", "")
+    data = {k: cell_text(v) if k == "phone" else v for k, v in raw.items() if k in leads.FIELDS and not cell_empty(v)}
     values, errors = leads.clean(data)
     if cell_empty(raw.get("name")):
         errors["name"] = _("is required")

@@ -17,14 +17,21 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.core.enums import INTERACTION_CHANNEL, SOURCE
 from desktop_crm.core.errors import DuplicateWarning, NotFound, ValidationError, WorkflowError
-from desktop_crm.core.i18n import _
+from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Customer, Lead, LeadEvent, Task, User
-from desktop_crm.core.rules.parsing import clean_text
-from desktop_crm.core.services import audit
+from desktop_crm.core.rules.validation import phone_digits
+from desktop_crm.core.services import audit, customer_fields
 from desktop_crm.core.services.context import Actor, Ctx
+from desktop_crm.core.services.customer_fields import FieldDef
 from desktop_crm.core.services.permissions import owner_scope, require_write, user_in_scope
 
-FIELDS = ("name", "company", "phone", "email", "source", "campaign", "notes")
+# the lead's own fields, cleaned as the archive cleans its fields (customer_fields.clean)
+LEAD_FIELDS = {f.key: f for f in (
+    FieldDef("name", N_("Name"), "text", max_len=100), FieldDef("company", N_("Company"), "text"),
+    FieldDef("phone", N_("Phone"), "phone"), FieldDef("email", N_("Email"), "email"),
+    FieldDef("source", N_("Source"), "enum", enum=SOURCE), FieldDef("campaign", N_("Campaign"), "text", max_len=100),
+    FieldDef("notes", N_("Notes"), "longtext", max_len=4000))}
+FIELDS = tuple(LEAD_FIELDS)
 OPEN = ("new", "contacted", "qualified")
 
 
@@ -98,24 +105,11 @@ def get(ctx: Ctx, lead_id: int) -> LeadView:
 
 
 def clean(data: dict[str, object]) -> tuple[dict[str, object], dict[str, str]]:
-    """Text fields trimmed; the source as its key; the name required; a phone or an e-mail to reach them."""
-    values: dict[str, object] = {}
-    errors: dict[str, str] = {}
-    limits = {"name": 100, "company": 200, "phone": 32, "email": 200, "campaign": 100}
-    for key in FIELDS:
-        if key not in data:
-            continue
-        text = clean_text(data[key]) if data[key] is not None else ""
-        if key == "source" and text:
-            try:
-                text = SOURCE.parse(text)
-            except ValueError:
-                errors["source"] = _("must be one of: {keys}").format(keys=", ".join(SOURCE.keys))
-        if key in limits and len(text) > limits[key]:
-            errors[key] = _("is longer than {n} characters").format(n=limits[key])
-        if key == "email" and text and "@" not in text:
-            errors["email"] = _("is not an e-mail address")
-        values[key] = text or None
+    """The given fields cleaned (the name required). A phone is kept as its national digits
+    (`13911112222`, `02164805447`): the form the lead list searches and the conversion reads."""
+    values, errors, _warnings = customer_fields.clean(LEAD_FIELDS, {k: v for k, v in data.items() if k in FIELDS})
+    if values.get("phone"):
+        values["phone"] = phone_digits(str(values["phone"]))
     if "name" in data and not values.get("name"):
         errors["name"] = _("is required")
     return values, errors
@@ -142,7 +136,7 @@ def add_in_session(s: Session, ctx: Ctx, data: dict[str, object], *, owner_id: o
     values, errors = clean({**{k: None for k in FIELDS}, **data})
     owner = ctx.actor.id if owner_id == "self" else owner_id
     errors.update(owner_errors(s, ctx, owner))  # type: ignore[arg-type]
-    if not values.get("phone") and not values.get("email") and "phone" not in errors:
+    if not values.get("phone") and not values.get("email") and not {"phone", "email"} & set(errors):
         errors["phone"] = _("give a phone number or an e-mail address")
     if errors:
         raise ValidationError(errors)
@@ -282,7 +276,7 @@ def _query(ctx: Ctx, f: LeadFilter):  # noqa: ANN202
     text = f.search.strip()
     if text:
         q = q.where(or_(Lead.name.contains(text, autoescape=True), Lead.company.contains(text, autoescape=True),
-                        Lead.phone.contains(text.replace(" ", "").replace("-", ""), autoescape=True),
+                        Lead.phone.contains(phone_digits(text) or text, autoescape=True),
                         Lead.email.contains(text, autoescape=True), Lead.campaign.contains(text, autoescape=True)))
     return q
 
@@ -317,15 +311,18 @@ def duplicates(ctx: Ctx, lead_id: int) -> list[dict]:
         return find_duplicates(s, _customer_values(lead))
 
 
+def _phone_fields(lead: Lead) -> dict[str, str]:
+    """The lead's phone as a mobile or a landline of the archive."""
+    phone = lead.phone or ""
+    if not phone:
+        return {}
+    return {"mobile" if phone.startswith("1") and len(phone) == 11 else "phone": phone}
+
+
 def _customer_values(lead: Lead) -> dict[str, object]:
-    phone = (lead.phone or "").replace(" ", "").replace("-", "")
     values: dict[str, object] = {"name": lead.company or lead.name,
                                  "kind": "enterprise" if lead.company else "individual",
-                                 "email": lead.email, "source": lead.source}
-    if phone.startswith("1") and len(phone) == 11:
-        values["mobile"] = phone
-    elif phone:
-        values["phone"] = phone
+                                 "email": lead.email, "source": lead.source, **_phone_fields(lead)}
     return {k: v for k, v in values.items() if v}
 
 
@@ -357,12 +354,8 @@ def convert(ctx: Ctx, lead_id: int, *, opportunity_amount: object = None, existi
                                                        status="target", allow_duplicates=True)
             cid, code = c.id, c.code
         if lead.company or existing_customer_id is not None:
-            phone = (lead.phone or "").replace(" ", "").replace("-", "")
-            contacts.add_in_session(s, ctx, cid, {
-                "name": lead.name, "email": lead.email,
-                **({"mobile": phone} if phone.startswith("1") and len(phone) == 11 else
-                   {"phone": phone} if phone else {}), "is_primary": existing_customer_id is None},
-                label=code)
+            contacts.add_in_session(s, ctx, cid, {"name": lead.name, "email": lead.email, **_phone_fields(lead),
+                                                  "is_primary": existing_customer_id is None}, label=code)
         # the lead's history comes along: contacts become follow-ups, tasks move onto the customer
         for e in s.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id, LeadEvent.kind == "contact")
                            .order_by(LeadEvent.at)):

@@ -3,7 +3,6 @@ and converted, the conversion rate and the days from lead to customer — and th
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from desktop_crm.core.enums import LEAD_STATUS, SOURCE
 from desktop_crm.core.i18n import _
 from desktop_crm.core.leads.service import scope as lead_scope
 from desktop_crm.core.models import Lead, User
-from desktop_crm.core.reporting.builders.common import EXACT, KEYS, col, shell, step
+from desktop_crm.core.reporting.builders.common import KEYS, col, mean, ratio, shell, step
 from desktop_crm.core.reporting.builders.params import ReportParams, header, resolve_scope
 from desktop_crm.core.reporting.model import ChartSeries, Section, Table, total_label
 from desktop_crm.core.services.context import Ctx
@@ -20,20 +19,12 @@ from desktop_crm.core.services.context import Ctx
 REACHED = ("contacted", "qualified", "disqualified", "converted")
 
 
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(EXACT) if whole else None
-
-
-def _mean(days: list[int]) -> Decimal | None:
-    return (Decimal(sum(days)) / Decimal(len(days))).quantize(EXACT) if days else None
-
-
 def _row(label: str, key: object, leads: list[tuple]) -> dict[str, Any]:
     converted = [lead for lead in leads if lead[1] == "converted"]
     days = [max(0, (lead[3] - lead[2]).days) for lead in converted if lead[3] is not None]
     return {"group": label, "leads": len(leads), "reached": sum(lead[1] in REACHED for lead in leads),
             "qualified": sum(lead[1] in ("qualified", "converted") for lead in leads), "converted": len(converted),
-            "rate": _rate(len(converted), len(leads)), "days": _mean(days), KEYS: {"group": key}}
+            "rate": ratio(len(converted), len(leads)), "days": mean(days), KEYS: {"group": key}}
 
 
 def build(ctx: Ctx, p: ReportParams, progress: Any = None) -> Any:
