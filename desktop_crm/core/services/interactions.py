@@ -22,6 +22,7 @@ from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import owner_scope, require_write
 from desktop_crm.core.workplan import links
+from desktop_crm.core.workplan.tasks import KIND_OF_CHANNEL
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def log_in_session(s: Session, ctx: Ctx, customer_id: int, *, channel: str, summ
     if next_follow_up is not None:
         links.add_linked(s, ctx, day=next_follow_up,
                          owner_id=ctx.actor.id, customer_id=c.id, interaction_id=i.id, contact_id=contact_id,
-                         kind=links.KIND_OF_CHANNEL.get(channel, "call"))
+                         kind=KIND_OF_CHANNEL.get(channel, "call"))
     touch_customer(s, c.id, at)
     audit.record(s, ctx.actor, "interaction", i.id, "create",
                  {"customer_id": (None, c.id), "channel": (None, channel), "kind": (None, kind),

@@ -19,8 +19,6 @@ from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.workplan.task_query import now
 from desktop_crm.core.workplan.tasks import close_in_session
 
-KIND_OF_CHANNEL = {"phone": "call", "visit": "visit", "email": "email", "meeting": "meeting"}
-
 
 def add_linked(s: Session, ctx: Ctx, *, day: date, owner_id: int, customer_id: int,
                kind: str = "call", interaction_id: int | None = None, visit_id: int | None = None,

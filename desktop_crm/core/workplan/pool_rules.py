@@ -24,6 +24,7 @@ from desktop_crm.core.models import Contract, Customer, Opportunity, Order, Pool
 from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.permissions import customer_scope, require_role
+from desktop_crm.core.services.users import actor_of
 
 CHUNK = 5000  # customers per step: few enough for one IN list, many enough per owner
 
@@ -260,8 +261,6 @@ def apply_rule(s: Session, rule: PoolRule, at: datetime) -> int:
 
 def _apply(s: Session, rule: PoolRule, at: datetime) -> int:
     from desktop_crm.core.services.transfers import followers
-    from desktop_crm.core.services.users import actor_of
-
     ids = list(s.scalars(select(Customer.id).where(*_in_scope(rule, at), _quiet_since(rule, _cutoff(at, rule.days)))
                          .order_by(Customer.id)))
     moved = 0

@@ -19,6 +19,7 @@ from desktop_crm.core.models import Customer, Task, TaskParticipant, TaskReminde
 from desktop_crm.core.services import audit
 from desktop_crm.core.services.context import Actor, Ctx
 from desktop_crm.core.services.permissions import customer_scope, require_write, user_in_scope
+from desktop_crm.core.services.users import actor_of
 from desktop_crm.core.workplan.task_query import (  # noqa: F401 - the reading side, used as tasks.* too
     Day,
     TaskFilter,
@@ -38,6 +39,9 @@ from desktop_crm.core.workplan.task_query import (  # noqa: F401 - the reading s
 MAX_OCCURRENCES = 366
 DAY_START = time(9, 0)  # reminders of a task due on a day count back from the start of the working day
 LINKS = ("customer_id", "contact_id", "complaint_id", "opportunity_id", "contract_id", "lead_id")
+# a follow-up's channel gives its task's kind, and completing the task logs the follow-up back
+KIND_OF_CHANNEL = {"phone": "call", "visit": "visit", "email": "email", "meeting": "meeting"}
+CHANNEL_OF_KIND = {kind: channel for channel, kind in KIND_OF_CHANNEL.items()}
 
 
 @dataclass
@@ -125,13 +129,9 @@ def _validate(s: Session, ctx: Ctx, data: TaskInput) -> dict[str, str]:
         if not s.scalar(select(Customer.id).where(Customer.id == data.customer_id, customer_scope(ctx.actor))):
             errors["customer"] = _("not found")
         elif user is not None and not s.scalar(select(Customer.id).where(
-                Customer.id == data.customer_id, customer_scope(_as_actor(user)))):
+                Customer.id == data.customer_id, customer_scope(actor_of(user)))):
             errors["owner"] = _("may not see this customer")
     return errors
-
-
-def _as_actor(u: User) -> Actor:
-    return Actor(u.id, u.username, u.role, u.department_id, u.display_name or "")
 
 
 def _shift_month(d: datetime, months: int) -> datetime:
@@ -223,6 +223,11 @@ def _check_version(t: Task, version: int | None) -> None:
         raise ConflictError(_("Someone else changed this item; reopen it to see the changes."))
 
 
+def _audited(t: Task) -> dict[str, object]:
+    return {"title": t.title, "kind": t.kind, "start": t.start, "end": t.end, "owner_id": t.owner_id,
+            "priority": t.priority, "note": t.note, "customer_id": t.customer_id}
+
+
 def update(ctx: Ctx, task_id: int, data: TaskInput, version: int | None = None) -> TaskView:
     """Change one occurrence (title, times, owner, reminders…); repeating is set when creating."""
     with ctx.db.write() as s:
@@ -233,8 +238,7 @@ def update(ctx: Ctx, task_id: int, data: TaskInput, version: int | None = None) 
         if errors:
             raise ValidationError(errors)
         start, end, all_day = _span(data)
-        before = {"title": t.title, "kind": t.kind, "start": t.start, "end": t.end, "owner_id": t.owner_id,
-                  "priority": t.priority, "note": t.note, "customer_id": t.customer_id}
+        before = _audited(t)
         t.title, t.kind, t.is_appointment = data.title.strip(), data.kind, data.is_appointment
         t.start, t.end, t.all_day = start, end, all_day
         t.owner_id, t.priority, t.note = data.owner_id or t.owner_id, data.priority, data.note.strip() or None
@@ -246,10 +250,7 @@ def update(ctx: Ctx, task_id: int, data: TaskInput, version: int | None = None) 
             if uid != t.owner_id:
                 s.add(TaskParticipant(task_id=t.id, user_id=uid))
         _set_reminders(s, t, data.reminders)
-        after = {"title": t.title, "kind": t.kind, "start": t.start, "end": t.end, "owner_id": t.owner_id,
-                 "priority": t.priority, "note": t.note, "customer_id": t.customer_id}
-        changes = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
-        audit.record(s, ctx.actor, "task", t.id, "update", changes, label=t.title[:60])
+        audit.record(s, ctx.actor, "task", t.id, "update", audit.diff(before, _audited(t)), label=t.title[:60])
         _fire_now(s, t)
         return views_of(s, [t])[0]
 
@@ -306,7 +307,7 @@ def complete(ctx: Ctx, task_id: int, result: str = "", *, log_follow_up: bool = 
         if t.interaction_id is not None and log_follow_up and t.customer_id is not None:
             if not result.strip():
                 raise ValidationError({"result": _("is required: it is written as the follow-up")})
-            channel = {"call": "phone", "visit": "visit", "email": "email", "meeting": "visit"}.get(t.kind, "other")
+            channel = CHANNEL_OF_KIND.get(t.kind, "other")
             # settles the pending follow-up, which closes this task with the result
             interactions.log_in_session(s, ctx, t.customer_id, channel=channel, summary=result.strip(),
                                         contact_id=t.contact_id)
