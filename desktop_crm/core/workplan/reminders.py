@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from desktop_crm.core.db import among
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Customer, InboxEntry, Task, TaskParticipant, TaskReminder
 from desktop_crm.core.services.context import Ctx
@@ -31,22 +32,26 @@ def fire_due(s: Session, at: datetime, *, task_id: int | None = None, limit: int
          .order_by(TaskReminder.due_at).limit(limit))
     if task_id is not None:
         q = q.where(TaskReminder.task_id == task_id)
-    fired = 0
-    for rid, tid, due_at in list(s.execute(q)):
-        won = s.execute(update(TaskReminder).where(TaskReminder.id == rid, TaskReminder.fired_at.is_(None))
-                        .values(fired_at=at).execution_options(synchronize_session=False)).rowcount
-        if won != 1:
-            continue
-        task = s.get(Task, tid)
-        name = s.scalar(select(Customer.name).where(Customer.id == task.customer_id)) if task.customer_id else ""
-        title = said(task, name or "")
-        users = [task.owner_id, *s.scalars(select(TaskParticipant.user_id).where(TaskParticipant.task_id == tid))]
-        for uid in dict.fromkeys(users):
-            s.add(InboxEntry(user_id=uid, task_id=tid, title=title[:300], due_at=at if task_id else due_at,
-                             created_at=at))
-        fired += 1
+    won = [(tid, due_at) for rid, tid, due_at in list(s.execute(q))
+           if s.execute(update(TaskReminder).where(TaskReminder.id == rid, TaskReminder.fired_at.is_(None))
+                        .values(fired_at=at).execution_options(synchronize_session=False)).rowcount == 1]
+    if not won:
+        return 0
+    # the fired reminders' tasks, customers and participants in two queries, not three per reminder
+    tids = list({tid for tid, _due in won})
+    tasks = {t.id: (t, name or "") for t, name in s.execute(
+        select(Task, Customer.name).outerjoin(Customer, Customer.id == Task.customer_id).where(among(Task.id, tids)))}
+    participants: dict[int, list[int]] = {}
+    for tid, uid in s.execute(select(TaskParticipant.task_id, TaskParticipant.user_id)
+                              .where(among(TaskParticipant.task_id, tids))):
+        participants.setdefault(tid, []).append(uid)
+    for tid, due_at in won:
+        task, name = tasks[tid]
+        title = said(task, name)[:300]
+        for uid in dict.fromkeys([task.owner_id, *participants.get(tid, [])]):
+            s.add(InboxEntry(user_id=uid, task_id=tid, title=title, due_at=at if task_id else due_at, created_at=at))
     s.flush()
-    return fired
+    return len(won)
 
 
 @dataclass(frozen=True)
