@@ -229,6 +229,17 @@ def test_calendar_file_has_uids_rrule_alarm_and_overrides(office, tmp_path):
     assert all(len(line.encode()) <= 75 for line in raw.decode("utf-8").split("\r\n"))
 
 
+def test_the_run_log_keeps_the_latest_runs_of_each_job(db, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(jobs, "KEEP_RUNS", 5)
+    at = datetime(2027, 5, 1, 8, 0)
+    jobs.run_due(db, at, only="pool")
+    for n in range(8):  # a reminder tick every 30 seconds
+        jobs.run_due(db, at + timedelta(seconds=30 * n), only="reminders")
+    with db.read() as s:
+        kept = [(r.job, r.started_at) for r in s.query(JobRun).order_by(JobRun.started_at)]
+    assert kept == [("pool", at)] + [("reminders", at + timedelta(seconds=30 * n)) for n in range(3, 8)]
+
+
 def test_the_runner_records_runs_retries_a_crash_and_leases_per_job(db, monkeypatch, team):
     at = datetime(2027, 5, 1, 8, 0)
     [out] = jobs.run_due(db, at, only="reminders")

@@ -16,14 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from desktop_crm.core.db import Database
 from desktop_crm.core.i18n import N_, _, gettext
 from desktop_crm.core.models import JobLease, JobRun
 
 LEASE = timedelta(minutes=10)
+KEEP_RUNS = 500  # per job: the log shows the recent past, not every 30-second tick since installation
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,18 @@ def run_one(db: Database, job: Job, at: datetime, *, holder: str | None = None, 
         with db.write() as s:
             s.execute(update(JobRun).where(JobRun.id == run_id).values(
                 finished_at=datetime.now().replace(microsecond=0), ok=True, result=message))
+            _prune(s, job.name)
         return Outcome(job.name, True, True, message)
     finally:
         release(db, job.name, holder)
+
+
+def _prune(s: Session, job: str) -> None:
+    """Drop the job's runs older than its KEEP_RUNS latest."""
+    oldest_kept = s.scalar(select(JobRun.started_at).where(JobRun.job == job)
+                           .order_by(JobRun.started_at.desc()).offset(KEEP_RUNS - 1).limit(1))
+    if oldest_kept is not None:
+        s.execute(delete(JobRun).where(JobRun.job == job, JobRun.started_at < oldest_kept))
 
 
 def run_due(db: Database, at: datetime | None = None, *, only: str | None = None, force: bool = False,
