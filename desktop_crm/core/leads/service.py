@@ -20,7 +20,7 @@ from desktop_crm.core.errors import DuplicateWarning, NotFound, ValidationError,
 from desktop_crm.core.i18n import N_, _
 from desktop_crm.core.models import Customer, Lead, LeadEvent, Task, User
 from desktop_crm.core.rules.validation import phone_digits
-from desktop_crm.core.services import audit, customer_fields
+from desktop_crm.core.services import audit, customer_fields, users
 from desktop_crm.core.services.context import Actor, Ctx
 from desktop_crm.core.services.customer_fields import FieldDef
 from desktop_crm.core.services.permissions import owner_scope, require_write, user_in_scope
@@ -80,12 +80,8 @@ def scope(actor: Actor) -> ColumnElement[bool]:
     return or_(owner_scope(actor, Lead.owner_id), Lead.owner_id.is_(None))
 
 
-def _names(s: Session) -> dict[int, str]:
-    return {uid: (dn or un) for uid, dn, un in s.execute(select(User.id, User.display_name, User.username))}
-
-
 def _view(s: Session, lead: Lead, names: dict[int, str] | None = None) -> LeadView:
-    names = names if names is not None else _names(s)
+    names = names if names is not None else users.names(s)
     code = s.scalar(select(Customer.code).where(Customer.id == lead.customer_id)) if lead.customer_id else ""
     return LeadView(lead.id, lead.name, lead.company or "", lead.phone or "", lead.email or "", lead.source or "",
                     lead.campaign or "", lead.notes or "", lead.owner_id, names.get(lead.owner_id, ""), lead.status,
@@ -221,7 +217,7 @@ def log_contact(ctx: Ctx, lead_id: int, *, channel: str, text: str, at: datetime
 def history(ctx: Ctx, lead_id: int) -> list[EventView]:
     with ctx.db.read() as s:
         load(s, ctx, lead_id)
-        names = _names(s)
+        names = users.names(s)
         return [EventView(e.at, names.get(e.user_id, ""), e.kind, e.channel or "", e.text or "")
                 for e in s.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead_id)
                                    .order_by(LeadEvent.at.desc(), LeadEvent.id.desc()))]
@@ -294,7 +290,7 @@ def page(ctx: Ctx, f: LeadFilter, *, sort: str = "created_at", descending: bool 
          limit: int = 200) -> list[LeadView]:
     col = SORTS.get(sort, Lead.created_at)
     with ctx.db.read() as s:
-        names = _names(s)
+        names = users.names(s)
         rows = s.scalars(_query(ctx, f).order_by(col.desc() if descending else col, Lead.id.desc())
                          .offset(offset).limit(limit))
         return [_view(s, lead, names) for lead in rows]

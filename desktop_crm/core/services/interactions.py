@@ -17,7 +17,7 @@ from desktop_crm.core.enums import CUSTOMER_STATUS, INTERACTION_CHANNEL, INTERAC
 from desktop_crm.core.errors import NotFound, PermissionDenied, ValidationError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.models import Contact, Customer, Interaction, StatusChange, Transfer, User
-from desktop_crm.core.services import audit
+from desktop_crm.core.services import audit, users
 from desktop_crm.core.services.context import Ctx
 from desktop_crm.core.services.customers import load_visible
 from desktop_crm.core.services.permissions import owner_scope, require_write
@@ -52,10 +52,6 @@ class TimelineEntry:
 
 def now() -> datetime:
     return datetime.now().replace(microsecond=0)
-
-
-def _labels(s: Session) -> dict[int, str]:
-    return {uid: (dn or un) for uid, dn, un in s.execute(select(User.id, User.display_name, User.username))}
 
 
 def _view(i: Interaction, contact: str, user: str) -> InteractionView:
@@ -144,7 +140,7 @@ def complete_follow_up(ctx: Ctx, interaction_id: int) -> None:
 def list_for_customer(ctx: Ctx, customer_id: int, limit: int = 500) -> list[InteractionView]:
     with ctx.db.read() as s:
         load_visible(s, ctx, customer_id)
-        names = _labels(s)
+        names = users.names(s)
         rows = s.execute(select(Interaction, Contact.name).outerjoin(Contact, Contact.id == Interaction.contact_id)
                          .where(Interaction.customer_id == customer_id)
                          .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(limit))
@@ -164,7 +160,7 @@ def timeline(ctx: Ctx, customer_id: int, limit: int = 500) -> list[TimelineEntry
 
     with ctx.db.read() as s:
         load_visible(s, ctx, customer_id)
-        names = _labels(s)
+        names = users.names(s)
         pool = _("Customer pool")
         out: list[TimelineEntry] = []
         for i, cn in s.execute(select(Interaction, Contact.name).outerjoin(Contact, Contact.id == Interaction.contact_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_crm.core import security
 from desktop_crm.core.db import Database
@@ -43,6 +44,11 @@ class DepartmentView:
 
 class LoginError(CrmError):
     pass
+
+
+def names(s: Session) -> dict[int, str]:
+    """Every user's name as screens show it (`User.label`), by id: one query for a list's people."""
+    return {uid: dn or un for uid, dn, un in s.execute(select(User.id, User.display_name, User.username))}
 
 
 def actor_of(user: User) -> Actor:

@@ -69,8 +69,8 @@ def set_limit(ctx: Ctx, *, role: str | None = None, user_id: int | None = None, 
 def _user(s: Session, uid: int | None) -> str:
     if uid is None:
         return ""
-    row = s.execute(select(User.display_name, User.username).where(User.id == uid)).first()
-    return (row[0] or row[1]) if row else "?"
+    u = s.get(User, uid)
+    return u.label if u else "?"
 
 
 def _view(s: Session, r: HoldingLimit) -> LimitView:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.core.errors import NotFound, PermissionDenied
 from desktop_crm.core.i18n import _
-from desktop_crm.core.models import Customer, Task, TaskParticipant, TaskReminder, User
+from desktop_crm.core.models import Customer, Task, TaskParticipant, TaskReminder
+from desktop_crm.core.services import users
 from desktop_crm.core.services.context import Actor, Ctx
 from desktop_crm.core.services.permissions import customer_scope, owner_scope, user_in_scope
 
@@ -132,7 +133,7 @@ def views_of(s: Session, rows: list[Task]) -> list[TaskView]:
     if not rows:
         return []
     ids = [t.id for t in rows]
-    names = {uid: (dn or un) for uid, dn, un in s.execute(select(User.id, User.display_name, User.username))}
+    names = users.names(s)
     custs = {cid: (code, name) for cid, code, name in s.execute(
         select(Customer.id, Customer.code, Customer.name).where(
             Customer.id.in_({t.customer_id for t in rows if t.customer_id})))}
