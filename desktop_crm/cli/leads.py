@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.cli.args import user_id
 from desktop_crm.cli.output import add_list_options, check_format, emit
 from desktop_crm.core.enums import INTERACTION_CHANNEL, LEAD_STATUS, SOURCE
 from desktop_crm.core.i18n import _
@@ -14,10 +15,6 @@ COLUMNS = ["id", "name", "company", "phone", "email", "source", "campaign", "own
            "created_at"]
 
 
-def _user_id(env, username: str) -> int:  # noqa: ANN001
-    from desktop_crm.cli.visits import _user_id as find
-
-    return find(env, username)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,7 +70,7 @@ def cmd_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 
     owner: object = "self"
     if args.owner:
-        owner = None if args.owner == "pool" else _user_id(env, args.owner)
+        owner = None if args.owner == "pool" else user_id(env, args.owner)
     data = {k: getattr(args, k) for k in ("name", "company", "phone", "email", "source", "campaign", "notes")
             if getattr(args, k) is not None}
     v = leads.add(env.ctx, data, owner_id=owner)
@@ -143,7 +140,7 @@ def cmd_claim(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 def cmd_assign(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.leads import service as leads
 
-    v = leads.assign(env.ctx, args.id, None if args.to == "pool" else _user_id(env, args.to))
+    v = leads.assign(env.ctx, args.id, None if args.to == "pool" else user_id(env, args.to))
     print(_("Lead {id} given to {owner}.").format(id=v.id, owner=v.owner or _("the lead pool")))
     return 0
 

@@ -7,8 +7,8 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.cli.args import enum_arg, user_id
 from desktop_crm.cli.output import add_list_options, check_format, emit, positive_int
-from desktop_crm.cli.workplan import _enum, _user_id
 from desktop_crm.core.i18n import _
 
 
@@ -73,9 +73,9 @@ def cmd_rule_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
             raise CliError(_("No department '{name}'.").format(name=args.department), 2)
         dept = found[0].id
     data = pool_rules.RuleInput(
-        name=args.name, condition=_enum(POOL_CONDITION, args.condition, "--condition"), days=args.days,
-        grades=[_enum(GRADE, g, "--grade") for g in args.grade],
-        statuses=[_enum(CUSTOMER_STATUS, x, "--status") for x in args.status], industries=args.industry,
+        name=args.name, condition=enum_arg(POOL_CONDITION, args.condition, "--condition"), days=args.days,
+        grades=[enum_arg(GRADE, g, "--grade") for g in args.grade],
+        statuses=[enum_arg(CUSTOMER_STATUS, x, "--status") for x in args.status], industries=args.industry,
         department_id=dept, warn_days=args.warn_days, exempt_open_contract=args.exempt_open_contract,
         exempt_deal_days=args.exempt_deal_days)
     r = pool_rules.save_rule(env.ctx, data)
@@ -112,7 +112,7 @@ def cmd_limit_set(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     if args.target in ROLE.keys:
         holding.set_limit(env.ctx, role=args.target, max_customers=args.max, reclaim_days=args.reclaim_days)
     else:
-        holding.set_limit(env.ctx, user_id=_user_id(env, args.target), max_customers=args.max,
+        holding.set_limit(env.ctx, user_id=user_id(env, args.target), max_customers=args.max,
                           reclaim_days=args.reclaim_days)
     print(_("Holding limit of {target}: {n} customers.").format(target=args.target, n=args.max))
     return 0

@@ -7,10 +7,10 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.cli.args import date_arg
 from desktop_crm.core.i18n import _
 from desktop_crm.core.reporting.builders import pack, registry
 from desktop_crm.core.reporting.builders.params import PRESETS, ReportParams, parse_amount, preset
-from desktop_crm.core.rules.parsing import parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,11 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_report)
 
 
-def _date(text: str | None, option: str):  # noqa: ANN202
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CliError(f"{option}: {exc}", 2) from None
 
 
 def cmd_report(args: argparse.Namespace, env) -> int:  # noqa: ANN001
@@ -50,7 +45,7 @@ def cmd_report(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     else:
         if not args.date_from or not args.date_to:
             raise CliError("give --from and --to (or --period)", 2)
-        d0, d1 = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+        d0, d1 = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
     params = ReportParams(d0, d1, args.scope or "all", by=args.by, years=args.years,
                           target=parse_amount(args.target), unit=args.unit)
     report = registry.build(env.ctx, args.name, params)

@@ -6,27 +6,10 @@ import argparse
 import sys
 
 from desktop_crm.cli import CliError
+from desktop_crm.cli.args import date_arg, user_id
 from desktop_crm.cli.output import add_list_options, emit
 from desktop_crm.core.enums import INTERACTION_CHANNEL, INTERACTION_KIND, VISIT_FEEDBACK, VISIT_PURPOSE
 from desktop_crm.core.i18n import _
-from desktop_crm.core.rules.validation import parse_date
-
-
-def _date(text: str, option: str):  # noqa: ANN202
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CliError(f"{option}: {exc}", 2) from None
-
-
-def _user_id(env, username: str) -> int:  # noqa: ANN001
-    from desktop_crm.core.services import users
-
-    with env.db.read() as s:
-        try:
-            return users.find_user_id(s, username)
-        except Exception:  # noqa: BLE001 - NotFound → usage error
-            raise CliError(_("No user '{name}'.").format(name=username), 2) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,8 +56,8 @@ def cmd_plan(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         purpose = VISIT_PURPOSE.parse(args.purpose)
     except ValueError as exc:
         raise CliError(f"--purpose: {exc}", 2) from None
-    due = _date(args.due, "--due")
-    assignee = _user_id(env, args.assignee) if args.assignee else None
+    due = date_arg(args.due, "--due")
+    assignee = user_id(env, args.assignee) if args.assignee else None
     ids = [customers.id_by_code(env.ctx, code) for code in args.customers]
     made = visits.plan_visits(env.ctx, ids, due, assignee_id=assignee, purpose=purpose, note=args.note)
     for vid, code in zip(made, args.customers, strict=False):
@@ -103,7 +86,7 @@ def cmd_interaction_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
         kind = INTERACTION_KIND.parse(args.kind)
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
-    nxt = _date(args.next, "--next") if args.next else None
+    nxt = date_arg(args.next, "--next") if args.next else None
     i = interactions.log_interaction(env.ctx, customers.id_by_code(env.ctx, args.code), channel=channel, kind=kind,
                                      summary=args.summary, outcome=args.outcome, next_follow_up=nxt)
     print(_("Interaction {id} logged for {code}.").format(id=i.id, code=args.code))
@@ -113,8 +96,8 @@ def cmd_interaction_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 def cmd_reminders(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.services import reminders
 
-    uid = _user_id(env, args.for_user) if args.for_user else None
-    today = _date(args.date, "--date") if args.date else None
+    uid = user_id(env, args.for_user) if args.for_user else None
+    today = date_arg(args.date, "--date") if args.date else None
     rows = [r.as_json() for r in reminders.flat(reminders.for_user(env.ctx, uid, today))]
     emit(rows, ["kind", "due", "customer_code", "customer", "title", "overdue"], args.format, sys.stdout, ctx=env.ctx)
     return 0

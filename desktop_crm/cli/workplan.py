@@ -6,42 +6,21 @@ import argparse
 import sys
 from datetime import datetime, time, timedelta
 
-from desktop_crm.cli import CliError
+from desktop_crm.cli.args import date_arg, datetime_arg, enum_arg, user_id
 from desktop_crm.cli.output import add_list_options, check_format, emit, positive_int
 from desktop_crm.core.enums import REPEAT, TASK_KIND, TASK_PRIORITY, TASK_STATUS
 from desktop_crm.core.i18n import _
-from desktop_crm.core.rules.validation import parse_date
 
 TASK_COLUMNS = ["id", "type", "title", "kind", "start", "end", "status", "priority", "owner", "customer_code",
                 "customer", "reminders", "repeat", "result"]
 
 
-def _date(text: str, option: str):  # noqa: ANN202
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CliError(f"{option}: {exc}", 2) from None
 
 
-def _datetime(text: str, option: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text.strip().replace(" ", "T"))
-    except ValueError:
-        raise CliError(_("{option}: '{value}' is not a date and time like 2027-03-05T15:00").format(
-            option=option, value=text), 2) from None
 
 
-def _enum(enum, text: str, option: str) -> str:  # noqa: ANN001
-    try:
-        return enum.parse(text)
-    except ValueError as exc:
-        raise CliError(f"{option}: {exc}", 2) from None
 
 
-def _user_id(env, username: str) -> int:  # noqa: ANN001
-    from desktop_crm.cli.visits import _user_id as find
-
-    return find(env, username)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -128,23 +107,23 @@ def cmd_add(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.services import customers
     from desktop_crm.core.workplan import tasks
 
-    data = tasks.TaskInput(title=args.title, kind=_enum(TASK_KIND, args.kind, "--kind"),
-                           priority=_enum(TASK_PRIORITY, args.priority, "--priority"), note=args.note,
+    data = tasks.TaskInput(title=args.title, kind=enum_arg(TASK_KIND, args.kind, "--kind"),
+                           priority=enum_arg(TASK_PRIORITY, args.priority, "--priority"), note=args.note,
                            reminders=args.remind)
     if args.due:
-        data.due = _date(args.due, "--due")
+        data.due = date_arg(args.due, "--due")
     else:
-        data.is_appointment, data.start = True, _datetime(args.start, "--start")
-        data.end = _datetime(args.end, "--end") if args.end else None
+        data.is_appointment, data.start = True, datetime_arg(args.start, "--start")
+        data.end = datetime_arg(args.end, "--end") if args.end else None
     if args.repeat:
-        data.repeat = _enum(REPEAT, args.repeat, "--repeat")
+        data.repeat = enum_arg(REPEAT, args.repeat, "--repeat")
         data.repeat_count = args.count
-        data.repeat_until = _date(args.until, "--until") if args.until else None
+        data.repeat_until = date_arg(args.until, "--until") if args.until else None
     if args.customer:
         data.customer_id = customers.id_by_code(env.ctx, args.customer)
     if args.owner:
-        data.owner_id = _user_id(env, args.owner)
-    data.participant_ids = [_user_id(env, u) for u in args.participants]
+        data.owner_id = user_id(env, args.owner)
+    data.participant_ids = [user_id(env, u) for u in args.participants]
     made = tasks.create(env.ctx, data)
     for t in made:
         print(_("Task {id} added: {title}, {when}.").format(id=t.id, title=t.title, when=_when(t)))
@@ -164,12 +143,12 @@ def cmd_list(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.workplan import tasks
 
     check_format(env.ctx, args.format)
-    start = datetime.combine(_date(args.date_from, "--from"), time.min) if args.date_from else None
-    end = datetime.combine(_date(args.date_to, "--to"), time.min) + timedelta(days=1) if args.date_to else None
-    f = tasks.TaskFilter(owner_ids=(_user_id(env, args.owner),) if args.owner else (),
+    start = datetime.combine(date_arg(args.date_from, "--from"), time.min) if args.date_from else None
+    end = datetime.combine(date_arg(args.date_to, "--to"), time.min) + timedelta(days=1) if args.date_to else None
+    f = tasks.TaskFilter(owner_ids=(user_id(env, args.owner),) if args.owner else (),
                          customer_id=customers.id_by_code(env.ctx, args.customer) if args.customer else None,
                          start=start, end=end,
-                         statuses=(_enum(TASK_STATUS, args.status, "--status"),) if args.status else ())
+                         statuses=(enum_arg(TASK_STATUS, args.status, "--status"),) if args.status else ())
     rows = [t.as_json() for t in tasks.page(env.ctx, f, limit=args.limit or 1000)]
     emit(rows, TASK_COLUMNS, args.format, sys.stdout, ctx=env.ctx)
     return 0
@@ -194,8 +173,8 @@ def cmd_cancel(args: argparse.Namespace, env) -> int:  # noqa: ANN001
 def cmd_move(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.workplan import tasks
 
-    t = tasks.move(env.ctx, args.id, _datetime(args.start, "--start"),
-                   _datetime(args.end, "--end") if args.end else None)
+    t = tasks.move(env.ctx, args.id, datetime_arg(args.start, "--start"),
+                   datetime_arg(args.end, "--end") if args.end else None)
     print(_("Task {id} moved to {when}.").format(id=t.id, when=_when(t)))
     return 0
 
@@ -205,9 +184,9 @@ def cmd_calendar_export(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     from desktop_crm.core.workplan import ics, tasks
 
     require_export(env.ctx.actor)
-    start = datetime.combine(_date(args.date_from, "--from"), time.min)
-    end = datetime.combine(_date(args.date_to, "--to"), time.min) + timedelta(days=1)
-    owner = _user_id(env, args.owner) if args.owner else env.ctx.actor.id
+    start = datetime.combine(date_arg(args.date_from, "--from"), time.min)
+    end = datetime.combine(date_arg(args.date_to, "--to"), time.min) + timedelta(days=1)
+    owner = user_id(env, args.owner) if args.owner else env.ctx.actor.id
     items = tasks.between(env.ctx, start, end, (owner,), statuses=("open", "done", "cancelled"))
     path = ics.write(args.out, items, name=args.owner or env.ctx.actor.username)
     print(_("{n} items written to {path}.").format(n=len(items), path=path))
@@ -239,7 +218,7 @@ def cmd_jobs_run(args: argparse.Namespace, env) -> int:  # noqa: ANN001
     at = None
     if args.now:
         require_role(ctx.actor, "admin", _("Only administrators may run the jobs as of another time."))
-        at = _datetime(args.now, "--now")
+        at = datetime_arg(args.now, "--now")
     failed = 0
     for out in jobs.run_due(env.db, at, only=args.only, force=True):
         if out.ran and out.ok:
