@@ -78,3 +78,15 @@ def test_deactivate_requires_handover_then_moves_customers(db, team):
 def test_last_admin_protected(admin):
     with pytest.raises(ValidationError):
         users.update_user(admin, admin.actor.id, role="staff")
+
+
+def test_work_is_given_to_oneself_the_department_or_anyone_by_role(team):  # noqa: ANN001
+    def names(who: str) -> set[str]:
+        return {u.username for u in users.assignable(team[who])}
+
+    working = {"admin", "manager", "sup_sales", "sup_service", "rep1", "rep2", "rep3"}  # viewers do no work
+    assert names("admin") == names("manager") == working
+    assert names("sup_sales") == {"sup_sales", "rep1", "rep2"}
+    assert names("rep3") == {"rep3"}
+    users.deactivate_user(team["admin"], team["rep2"].actor.id)
+    assert names("sup_sales") == {"sup_sales", "rep1"}  # nobody gives work to someone who left

@@ -172,6 +172,17 @@ def list_users(ctx: Ctx, *, include_inactive: bool = True, with_counts: bool = F
         return out
 
 
+def assignable(ctx: Ctx) -> list[UserView]:
+    """Whom the actor may give work to (tasks, visits, leads): active users who do work — oneself
+    (staff), the department (supervisors), anyone (managers and administrators)."""
+    working = [u for u in list_users(ctx, include_inactive=False) if u.role != "viewer"]
+    if ctx.actor.sees_all:
+        return working
+    if ctx.actor.role == "supervisor":
+        return [u for u in working if u.department_id == ctx.actor.department_id or u.id == ctx.actor.id]
+    return [u for u in working if u.id == ctx.actor.id]
+
+
 def get_user(ctx: Ctx, user_id: int) -> UserView:
     with ctx.db.read() as s:
         u = s.get(User, user_id)

@@ -22,6 +22,7 @@ from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
 from desktop_crm.core.leads import service as leads
 from desktop_crm.core.leads.service import LeadFilter, LeadView
+from desktop_crm.core.services import users
 from desktop_crm.ui.customers.common import fill_table, phone_text, readonly_table
 from desktop_crm.ui.leads.dialogs import ContactDialog, ConvertDialog, LeadDialog
 from desktop_crm.ui.tablemodel import LazyTableModel, ListColumn, ListSource, lazy_table_view
@@ -199,12 +200,11 @@ class LeadsView(QWidget):
             self._run(lambda: leads.claim(self.ctx, lead.id))
 
     def assign(self) -> None:
-        from desktop_crm.ui.workplan.task_dialog import colleagues
 
         lead = self.current()
         if lead is None:
             return
-        people = colleagues(self.ctx)
+        people = users.assignable(self.ctx)
         labels = [_("Lead pool")] + [u.display_name or u.username for u in people]
         choice, ok = QInputDialog.getItem(self, _("Give the lead to"), _("Owner"), labels, 0, False)
         if ok:

@@ -60,8 +60,8 @@ class PlanVisitDialog(QDialog):
         me = ctx.actor.id
         self.assignee.addItem(ctx.actor.label, me)
         if ctx.actor.at_least("supervisor"):
-            for u in users.list_users(ctx, include_inactive=False):
-                if u.id != me and u.role != "viewer" and (ctx.actor.sees_all or u.department_id == ctx.actor.department_id):
+            for u in users.assignable(ctx):
+                if u.id != me:
                     self.assignee.addItem(u.display_name or u.username, u.id)
         self.purpose = QComboBox()
         for key in VISIT_PURPOSE.keys:

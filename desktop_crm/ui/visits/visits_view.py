@@ -181,9 +181,7 @@ class VisitsView(QWidget):
         row = self._current()
         if row is None or row[7] != "planned":
             return
-        team = [u for u in users.list_users(self.ctx, include_inactive=False)
-                if u.role in ("staff", "supervisor") and (self.ctx.actor.sees_all
-                                                          or u.department_id == self.ctx.actor.department_id)]
+        team = [u for u in users.assignable(self.ctx) if u.role in ("staff", "supervisor")]
         labels = [f"{u.display_name} ({u.username})" if u.display_name else u.username for u in team]
         choice, ok = QInputDialog.getItem(self, _("Reassign the return visit"), _("Assign to"), labels, 0, False)
         if not ok or not choice:

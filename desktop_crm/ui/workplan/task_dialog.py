@@ -55,16 +55,6 @@ def _py(q: QDateTime) -> datetime:
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
-def colleagues(ctx) -> list[users.UserView]:  # noqa: ANN001
-    """Whom the actor may give an item to: oneself (staff), the team (supervisor), anyone (above)."""
-    everyone = [u for u in users.list_users(ctx, include_inactive=False) if u.role != "viewer"]
-    if ctx.actor.sees_all:
-        return everyone
-    if ctx.actor.role == "supervisor":
-        return [u for u in everyone if u.department_id == ctx.actor.department_id or u.id == ctx.actor.id]
-    return [u for u in everyone if u.id == ctx.actor.id]
-
-
 def _name(u: users.UserView) -> str:
     return f"{u.display_name} ({u.username})" if u.display_name and u.display_name != u.username else u.username
 
@@ -140,7 +130,7 @@ class TaskDialog(QDialog):
         row("start", _("When"), span)
         self.messages["end"] = self.messages["start"]
         self.owner = QComboBox()
-        self.people = colleagues(ctx)
+        self.people = users.assignable(ctx)
         for u in self.people:
             self.owner.addItem(_name(u), u.id)
         self.owner.setCurrentIndex(max(0, self.owner.findData(owner_id or ctx.actor.id)))

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 
 from desktop_crm.core.errors import CrmError
 from desktop_crm.core.i18n import _
+from desktop_crm.core.services import users
 from desktop_crm.ui.workplan.calendar_pane import CalendarPane
 from desktop_crm.ui.workplan.my_day import MyDay
-from desktop_crm.ui.workplan.task_dialog import colleagues
 from desktop_crm.ui.workplan.task_list import TaskList
 
 
@@ -26,7 +26,7 @@ class WorkPlanView(QWidget):
         self.owner = QComboBox()
         self.owner.setObjectName("calendar_owner")
         try:
-            people = colleagues(ctx) if ctx.actor.role != "viewer" else []
+            people = users.assignable(ctx) if ctx.actor.role != "viewer" else []
         except CrmError:
             people = []
         if not any(u.id == ctx.actor.id for u in people):
