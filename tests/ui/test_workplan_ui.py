@@ -67,6 +67,7 @@ def test_my_day_lists_overdue_and_today_and_postpones(qtbot, office, tmp_path):
     qtbot.addWidget(view)
     view.resize(1100, 650)
     view.show()
+    qtbot.waitUntil(lambda: view.my_day.ready)
     tree = view.my_day.tree
     overdue, today = tree.topLevelItem(0), tree.topLevelItem(1)
     assert overdue.childCount() == 1 and overdue.child(0).text(0) == "催收货款"
@@ -74,6 +75,7 @@ def test_my_day_lists_overdue_and_today_and_postpones(qtbot, office, tmp_path):
     view.grab().save(str(tmp_path / "my_day.png"))
     tree.setCurrentItem(overdue.child(0))
     qtbot.mouseClick(view.my_day.postpone_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.my_day.ready)
     assert tasks.get(rep1, late.id).start.date() == TODAY
     assert view.my_day.tree.topLevelItem(0).childCount() == 0
 
@@ -299,6 +301,7 @@ def test_pool_rules_page_countdown_on_the_customer_page_and_my_day(qtbot, office
     card.toggle_keep()
     work = WorkPlanView(team["rep1"], Nav())
     qtbot.addWidget(work)
+    qtbot.waitUntil(lambda: work.my_day.ready)
     tops = [work.my_day.tree.topLevelItem(i).text(0) for i in range(work.my_day.tree.topLevelItemCount())]
     group = work.my_day.tree.topLevelItem(tops.index("Back to the pool soon (1)"))
     assert group.child(0).text(1) == "in 3 days"

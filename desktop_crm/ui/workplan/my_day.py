@@ -24,6 +24,7 @@ from desktop_crm.core.i18n import _
 from desktop_crm.core.services import reminders as care
 from desktop_crm.core.workplan import pool_rules, tasks
 from desktop_crm.core.workplan.tasks import TaskView
+from desktop_crm.ui.tasks import run_task, show_error
 from desktop_crm.ui.workplan.actions import ID_ROLE, _Actions, add_care_reminders, when_text
 from desktop_crm.ui.workplan.task_dialog import TaskDialog
 
@@ -89,16 +90,34 @@ class MyDay(QWidget, _Actions):
     def _refresh_all(self) -> None:
         self.refresh()
 
+    def _user(self) -> int:
+        return self.owner.currentData() or self.ctx.actor.id
+
     def refresh(self) -> None:
+        """The day is read in the worker (three queries a cold disk could make slow) and shown here."""
+        self.ready = False
+        ctx, uid = self.ctx, self._user()
+
+        def load(_progress):  # noqa: ANN001, ANN202
+            return (uid, tasks.my_day(ctx, user_id=uid), care.for_user(ctx, uid if uid != ctx.actor.id else None),
+                    pool_rules.warnings(ctx, uid))
+
+        run_task(self, _("My day"), load, self._fill, on_error=self._failed, show_dialog=False)
+
+    def _failed(self, exc: BaseException) -> None:
         self.tree.clear()
-        uid = self.owner.currentData() or self.ctx.actor.id
-        try:
-            day = tasks.my_day(self.ctx, user_id=uid)
-            due = care.for_user(self.ctx, uid if uid != self.ctx.actor.id else None)
-            warned = pool_rules.warnings(self.ctx, uid)
-        except CrmError as exc:
+        self.ready = True
+        if isinstance(exc, CrmError):
             self.heading.setText(str(exc))
-            return
+        else:
+            show_error(self, exc)
+
+    def _fill(self, loaded: tuple) -> None:
+        uid, day, due, warned = loaded
+        if uid != self._user():
+            return  # another person's day was asked for meanwhile: that answer fills the list
+        self.tree.clear()
+        self.ready = True
         today = date.today()
         self.heading.setText("<b>" + _("My day") + "</b> — " + today.isoformat() + "  " + _(
             "{n} open today, {m} overdue").format(n=sum(t.status == "open" for t in day.today), m=len(day.overdue)))
